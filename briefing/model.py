@@ -1,0 +1,230 @@
+"""The document model: the only thing the writers see.
+
+Frozen, slotted dataclasses in the spirit of pandoc's AST. The parser builds a
+:class:`Letter`; the numbering pass returns a copy with section, footnote and
+reference numbers filled in. No I/O here and no imports from the package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Union
+
+# --------------------------------------------------------------------------- inlines
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Plain text."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Emph:
+    """Italic text (``*x*``)."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Strong:
+    """Bold text (``**x**``)."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """Inline code, set in the body font (letters have no monospace)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An external hyperlink."""
+
+    children: tuple[Inline, ...]
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class LineBreak:
+    """A hard line break within a paragraph."""
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRef:
+    """A footnote call ``[^label]``; ``number`` is set by the numbering pass."""
+
+    label: str
+    number: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A cross-reference to a heading (``ref("id")``).
+
+    The numbering pass fills ``number`` ("2", "1.1") for a numbered heading, or
+    ``title`` (the heading's plain text) for an unnumbered one.
+    """
+
+    target: str
+    number: str | None = None
+    title: str | None = None
+
+    @property
+    def label(self) -> str:
+        """What the reader sees after "paragraaf ": the number or the quoted title."""
+        if self.number is not None:
+            return self.number
+        return f"\u2018{self.title or self.target}\u2019"
+
+    @property
+    def text(self) -> str:
+        """The whole reference as printed: ``paragraaf 2``."""
+        return f"paragraaf {self.label}"
+
+
+Inline = Union[Text, Emph, Strong, Code, Link, LineBreak, NoteRef, Ref]
+
+# --------------------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A section (level 1), subsection (2) or sub-subsection (3) heading."""
+
+    level: int
+    inlines: tuple[Inline, ...]
+    id: str | None = None
+    numbered: bool = True
+    number: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of running text."""
+
+    inlines: tuple[Inline, ...]
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    """One item of a list: a sequence of blocks (usually one paragraph)."""
+
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ListBlock:
+    """A bullet list or a numbered list; numbered lists restart at ``start``."""
+
+    ordered: bool
+    items: tuple[ListItem, ...]
+    start: int = 1
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table with one header row; ``align`` holds 'left', 'center', 'right' or None."""
+
+    header: tuple[tuple[Inline, ...], ...]
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+    align: tuple[str | None, ...]
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BlockQuote:
+    """A quotation, set indented."""
+
+    blocks: tuple[Block, ...]
+    line: int | None = None
+
+
+Block = Union[Heading, Paragraph, ListBlock, Table, BlockQuote]
+
+
+@dataclass(frozen=True, slots=True)
+class Footnote:
+    """A footnote's text; ``number`` is its printed number (by order of first call)."""
+
+    label: str
+    blocks: tuple[Block, ...]
+    number: int | None = None
+
+
+# --------------------------------------------------------------------------- letter
+
+
+@dataclass(frozen=True, slots=True)
+class Afzender:
+    """The sender, printed in the colofon (right-hand column)."""
+
+    organisatie: str
+    bezoekadres: tuple[str, ...] = ()
+    postadres: tuple[str, ...] = ()
+    onderdeel: str | None = None
+    website: str | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Ondertekenaar:
+    """One signatory: function (``De minister van …,``) and name."""
+
+    functie: str
+    naam: str
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """The letter's metadata (the ``brief:`` mapping), already formatted for print."""
+
+    betreft: str
+    datum: date
+    datum_tekst: str
+    kenmerk: str
+    afzender: Afzender
+    ondertekenaars: tuple[Ondertekenaar, ...]
+    geadresseerde: tuple[str, ...] = ()
+    uw_kenmerk: str | None = None
+    aanhef: str = "Geachte voorzitter,"
+    slot: str | None = None
+    bijlagen: tuple[str, ...] = ()
+    nummering: bool = True
+    concept: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """A whole letter: metadata, body blocks and the footnotes they call."""
+
+    meta: Meta
+    blocks: tuple[Block, ...]
+    footnotes: tuple[Footnote, ...] = field(default=())
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """The text of inlines as a reader sees it (footnote calls as their numbers)."""
+    out: list[str] = []
+    for node in inlines:
+        if isinstance(node, (Text, Code)):
+            out.append(node.text)
+        elif isinstance(node, (Emph, Strong, Link)):
+            out.append(plain_text(node.children))
+        elif isinstance(node, LineBreak):
+            out.append("\n")
+        elif isinstance(node, NoteRef):
+            out.append(str(node.number) if node.number is not None else "")
+        elif isinstance(node, Ref):
+            out.append(node.text)
+        else:  # pragma: no cover - the model is closed
+            raise TypeError(f"unknown inline node {type(node).__name__}")
+    return "".join(out)
