@@ -130,3 +130,16 @@ def load(project: Path) -> HouseStyle:
     if "font_pdf_files" in values:
         values["font_pdf_files"] = tuple(str((project / f).resolve()) for f in values["font_pdf_files"])
     return replace(HouseStyle(), **values)
+
+
+def bijlagen_regels(meta: Meta) -> tuple[str, ...]:
+    """The lines after the signature that list the enclosures by title."""
+    if len(meta.bijlagen) == 1:
+        return (f"Bijlage: {meta.bijlagen[0]}",)
+    return tuple(f"Bijlage {i}: {titel}" for i, titel in enumerate(meta.bijlagen, 1))
+
+
+CONCEPT = "CONCEPT"  # the draft marker printed on every page of a --draft build
+PAGINA = "Pagina {n} van {N}"  # page label in the colofon; {n} and {N} become fields/counters
+DATUM_LABEL = "Datum"
+BETREFT_LABEL = "Betreft"
