@@ -106,7 +106,7 @@ def colofon_later(meta: Meta) -> tuple[ColofonGroup, ...]:
 
 def retouradres(meta: Meta) -> str:
     """The return line above the address: ``Retouradres Postbus 20061 2500 EB Den Haag``."""
-    return " ".join(("Retouradres",) + meta.afzender.postadres)
+    return " ".join(("Retouradres", *meta.afzender.postadres))
 
 
 def load(project: Path) -> HouseStyle:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Union
 
 # --------------------------------------------------------------------------- inlines
 
@@ -88,7 +87,7 @@ class Ref:
         return f"paragraaf {self.label}"
 
 
-Inline = Union[Text, Emph, Strong, Code, Link, LineBreak, NoteRef, Ref]
+Inline = Text | Emph | Strong | Code | Link | LineBreak | NoteRef | Ref
 
 # --------------------------------------------------------------------------- blocks
 
@@ -148,7 +147,7 @@ class BlockQuote:
     line: int | None = None
 
 
-Block = Union[Heading, Paragraph, ListBlock, Table, BlockQuote]
+Block = Heading | Paragraph | ListBlock | Table | BlockQuote
 
 
 @dataclass(frozen=True, slots=True)

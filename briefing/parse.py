@@ -1,0 +1,234 @@
+"""Markdown (the rendered template) → the document model.
+
+markdown-it-py does the parsing (CommonMark + tables + footnotes); this module walks
+its syntax tree with one small function per node type and builds the frozen model.
+Heading attributes (``# Vervolg {#vervolg .ongenummerd}``) are read here, since the
+attrs plugin does not handle a trailing block on a heading line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.footnote import footnote_plugin
+
+from briefing.errors import TemplateError
+from briefing.model import (
+    Block,
+    BlockQuote,
+    Code,
+    Emph,
+    Footnote,
+    Heading,
+    Inline,
+    Letter,
+    LineBreak,
+    Link,
+    ListBlock,
+    ListItem,
+    Meta,
+    NoteRef,
+    Paragraph,
+    Ref,
+    Strong,
+    Table,
+    Text,
+)
+
+REF_SCHEME = "ref:"
+_ATTRS = re.compile(r"\s*\{((?:\s*[#.][A-Za-z][\w-]*)+)\s*\}\s*$")
+_ALIGN = re.compile(r"text-align:(left|center|right)")
+_CALL = re.compile(r"(?<!\\)\[\^([^\]\s]+)\](?!:)")
+UNNUMBERED = "ongenummerd"
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    """The one configured parser: CommonMark, no raw HTML, tables, footnotes."""
+    return MarkdownIt("commonmark", {"html": False}).enable("table").use(footnote_plugin)
+
+
+def parse(markdown: str, meta: Meta) -> Letter:
+    """Parse rendered Markdown into an (unnumbered) :class:`Letter`.
+
+    Raises :class:`TemplateError` (line = Markdown line) for constructs a
+    Kamerbrief cannot hold, such as a fourth heading level or raw HTML.
+    """
+    env: dict = {}
+    tree = SyntaxTreeNode(_markdown().parse(markdown, env))
+    _check_footnotes(markdown, env)
+    blocks: list[Block] = []
+    notes: list[Footnote] = []
+    for node in tree.children:
+        if node.type == "footnote_block":
+            notes.extend(_footnote(n) for n in node.children)
+        else:
+            blocks.append(_block(node))
+    return Letter(meta, tuple(blocks), tuple(notes))
+
+
+def _check_footnotes(markdown: str, env: dict) -> None:
+    """The footnote plugin drops unused definitions and leaves undefined calls as text."""
+    for key, used in env.get("footnotes", {}).get("refs", {}).items():
+        if used == -1:
+            label = key[1:]
+            raise TemplateError(
+                f"voetnoot [^{label}] is gedefinieerd maar wordt nergens gebruikt",
+                line=_find_line(markdown, f"[^{label}]:"),
+            )
+    defined = {key[1:] for key in env.get("footnotes", {}).get("refs", {})}
+    for match in _CALL.finditer(markdown):
+        if match.group(1) not in defined:
+            raise TemplateError(
+                f"voetnoot [^{match.group(1)}] wordt gebruikt maar is nergens gedefinieerd",
+                line=markdown.count("\n", 0, match.start()) + 1,
+                hint=f"voeg een regel '[^{match.group(1)}]: …' toe",
+            )
+
+
+def _find_line(text: str, needle: str) -> int | None:
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def _line(node: SyntaxTreeNode) -> int | None:
+    return node.map[0] + 1 if node.map else None
+
+
+def _blocks(nodes: list[SyntaxTreeNode]) -> tuple[Block, ...]:
+    return tuple(_block(n) for n in nodes)
+
+
+def _block(node: SyntaxTreeNode) -> Block:
+    handler = _BLOCKS.get(node.type)
+    if handler is None:
+        raise TemplateError(
+            f"een {_NAMES.get(node.type, node.type)} kan niet in een Kamerbrief",
+            line=_line(node),
+            hint="gebruik alinea's, koppen (#, ##, ###), lijsten, tabellen en voetnoten",
+        )
+    return handler(node)
+
+
+def _paragraph(node: SyntaxTreeNode) -> Paragraph:
+    return Paragraph(_inlines(node.children[0]), _line(node))
+
+
+def _heading(node: SyntaxTreeNode) -> Heading:
+    level = int(node.tag[1])
+    if level > 3:
+        raise TemplateError(
+            f"kopniveau {level} bestaat niet in een Kamerbrief", line=_line(node),
+            hint="gebruik # (paragraaf), ## of ###",
+        )
+    inline = node.children[0]
+    inlines = _inlines(inline)
+    ident, numbered = None, True
+    match = _ATTRS.search(inline.content)
+    if match and inlines and isinstance(inlines[-1], Text):
+        for attr in match.group(1).split():
+            if attr.startswith("#"):
+                ident = attr[1:]
+            elif attr[1:] == UNNUMBERED:
+                numbered = False
+            else:
+                raise TemplateError(
+                    f"onbekend kopkenmerk '{attr}'", line=_line(node), hint="alleen {.ongenummerd}"
+                )
+        last = _ATTRS.sub("", inlines[-1].text)
+        inlines = inlines[:-1] + ((Text(last),) if last else ())
+    return Heading(level, inlines, ident, numbered, None, _line(node))
+
+
+def _list(node: SyntaxTreeNode) -> ListBlock:
+    ordered = node.type == "ordered_list"
+    start = int(node.attrs.get("start", 1)) if ordered else 1
+    items = tuple(ListItem(_blocks(item.children)) for item in node.children)
+    return ListBlock(ordered, items, start, _line(node))
+
+
+def _cells(row: SyntaxTreeNode) -> tuple[tuple[Inline, ...], ...]:
+    return tuple(_inlines(cell.children[0]) if cell.children else () for cell in row.children)
+
+
+def _table(node: SyntaxTreeNode) -> Table:
+    head, *body = node.children
+    header_row = head.children[0]
+    align = tuple(
+        (m.group(1) if (m := _ALIGN.search(str(cell.attrs.get("style", "")))) else None)
+        for cell in header_row.children
+    )
+    rows = tuple(_cells(row) for section in body for row in section.children)
+    return Table(_cells(header_row), rows, align, _line(node))
+
+
+def _blockquote(node: SyntaxTreeNode) -> BlockQuote:
+    return BlockQuote(_blocks(node.children), _line(node))
+
+
+def _footnote(node: SyntaxTreeNode) -> Footnote:
+    label = node.meta.get("label") or f"_{node.meta['id']}"
+    blocks = tuple(_block(n) for n in node.children if n.type != "footnote_anchor")
+    return Footnote(label, blocks)
+
+
+_BLOCKS: dict[str, Callable[[SyntaxTreeNode], Block]] = {
+    "paragraph": _paragraph,
+    "heading": _heading,
+    "bullet_list": _list,
+    "ordered_list": _list,
+    "table": _table,
+    "blockquote": _blockquote,
+}
+_NAMES = {
+    "code_block": "codeblok (ingesprongen tekst)",
+    "fence": "codeblok",
+    "hr": "horizontale lijn",
+    "html_block": "HTML-blok",
+}
+
+# --------------------------------------------------------------------------- inlines
+
+
+def _inlines(inline: SyntaxTreeNode) -> tuple[Inline, ...]:
+    """Convert an inline node's children, merging adjacent text."""
+    out: list[Inline] = []
+    for child in inline.children:
+        node = _inline(child)
+        if node is None:
+            continue
+        if isinstance(node, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text + node.text)
+        else:
+            out.append(node)
+    return tuple(out)
+
+
+def _inline(node: SyntaxTreeNode) -> Inline | None:
+    kind = node.type
+    if kind == "text":
+        return Text(node.content)
+    if kind == "softbreak":
+        return Text(" ")
+    if kind == "hardbreak":
+        return LineBreak()
+    if kind == "code_inline":
+        return Code(node.content)
+    if kind == "em":
+        return Emph(_inlines(node))
+    if kind == "strong":
+        return Strong(_inlines(node))
+    if kind == "link":
+        href = str(node.attrs.get("href", ""))
+        if href.startswith(REF_SCHEME):
+            return Ref(href[len(REF_SCHEME):])
+        return Link(_inlines(node), href)
+    if kind == "footnote_ref":
+        return NoteRef(node.meta.get("label") or f"_{node.meta['id']}")
+    if kind == "image":
+        raise TemplateError("afbeeldingen worden nog niet ondersteund in een Kamerbrief", line=_line(node))
+    raise TemplateError(f"onbekende opmaak '{kind}'", line=_line(node))

@@ -1,0 +1,73 @@
+"""Markdown → model → numbering, checked against golden dumps in fixtures/parse/."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import sample_meta
+
+from briefing.dump import dump
+from briefing.errors import TemplateError
+from briefing.numbering import number
+from briefing.parse import parse
+
+FIXTURES = Path(__file__).parent / "fixtures" / "parse"
+CASES = sorted(p.stem for p in FIXTURES.glob("*.md"))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_golden_dump(case: str) -> None:
+    md = (FIXTURES / f"{case}.md").read_text(encoding="utf-8")
+    letter = number(parse(md, sample_meta()))
+    assert dump(letter) == (FIXTURES / f"{case}.txt").read_text(encoding="utf-8")
+
+
+def test_nummering_false_numbers_nothing_and_refs_quote_titles() -> None:
+    md = "# Een {#een}\n\n## Twee\n\nZie <ref:een>.\n"
+    letter = number(parse(md, sample_meta(nummering=False)))
+    assert dump(letter) == "H1 #een: Een\nH2: Twee\nP: Zie <ref:een=paragraaf ‘Een’>.\n"
+
+
+def test_unnumbered_heading_does_not_advance_the_count() -> None:
+    md = "# A\n\n# B {.ongenummerd}\n\n# C\n\n## C1\n\n# D\n"
+    letter = number(parse(md, sample_meta()))
+    assert [b.number for b in letter.blocks] == ["1", None, "2", "2.1", "3"]
+
+
+@pytest.mark.parametrize(
+    ("md", "message"),
+    [
+        ("Zie <ref:vervolgg>.\n\n# Vervolg {#vervolg}\n", "ref('vervolgg') verwijst naar een onbekende kop"),
+        ("Tekst.[^1]\n\n[^1]: noot\n[^2]: weg\n", "voetnoot [^2] is gedefinieerd maar wordt nergens"),
+        ("# A {#x}\n\n# B {#x}\n", "de kop-id 'x' komt twee keer voor"),
+        ("#### Te diep\n", "kopniveau 4 bestaat niet"),
+        ("# Kop {.vet}\n", "onbekend kopkenmerk '.vet'"),
+        ("---\n", "horizontale lijn"),
+    ],
+)
+def test_errors(md: str, message: str) -> None:
+    with pytest.raises(TemplateError) as info:
+        number(parse(md, sample_meta()))
+    assert message in str(info.value)
+
+
+def test_ref_error_suggests_the_closest_id() -> None:
+    with pytest.raises(TemplateError) as info:
+        number(parse("Zie <ref:vervolgg>.\n\n# Vervolg {#vervolg}\n", sample_meta()))
+    assert info.value.hint == "bedoelde u 'vervolg'?"
+
+
+def test_numbering_is_pure() -> None:
+    letter = parse("# A\n\nTekst[^a].\n\n[^a]: noot\n", sample_meta())
+    assert number(letter) == number(letter)
+    assert letter.blocks[0].number is None
+    assert replace(letter) == letter
+
+
+def test_footnote_called_but_not_defined_names_the_line() -> None:
+    with pytest.raises(TemplateError) as info:
+        parse("Eerste.[^1]\n\nTekst.[^3]\n\n[^1]: noot\n", sample_meta())
+    assert "voetnoot [^3] wordt gebruikt maar is nergens gedefinieerd" in str(info.value)
+    assert info.value.line == 3
