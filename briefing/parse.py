@@ -44,6 +44,9 @@ _ATTRS = re.compile(r"\s*\{((?:\s*[#.][A-Za-z][\w-]*)+)\s*\}\s*$")
 _ALIGN = re.compile(r"text-align:(left|center|right)")
 _CALL = re.compile(r"(?<!\\)\[\^([^\]\s]+)\](?!:)")
 UNNUMBERED = "ongenummerd"
+# "… 12 september jl.." → "… jl.": a sentence-final abbreviation takes no second dot,
+# so a template can end a sentence after a relative date whatever the date becomes.
+_ABBREVIATION_DOT = re.compile(r"\b(jl\.|a\.s\.)\.")
 
 
 @cache
@@ -205,7 +208,7 @@ def _inlines(inline: SyntaxTreeNode) -> tuple[Inline, ...]:
             out[-1] = Text(out[-1].text + node.text)
         else:
             out.append(node)
-    return tuple(out)
+    return tuple(Text(_ABBREVIATION_DOT.sub(r"\1", n.text)) if isinstance(n, Text) else n for n in out)
 
 
 def _inline(node: SyntaxTreeNode) -> Inline | None:

@@ -1,0 +1,299 @@
+"""Build letters: facts → template → Markdown → model → numbering → writers → files.
+
+The one place that runs the pipeline. ``prepare`` takes a letter as far as the
+numbered model (all that ``check`` needs); ``build`` also runs the writers and
+writes the outputs atomically, skipping letters whose inputs did not change and
+never overwriting a DOCX that was edited after briefing wrote it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from briefing import huisstijl, outputs, placeholders
+from briefing.errors import (
+    BriefingError,
+    InputError,
+    PlaceholderError,
+    Problems,
+    TemplateError,
+    UsageError,
+)
+from briefing.facts import LetterFacts, letter_files, load_letter
+from briefing.model import Letter
+from briefing.numbering import number
+from briefing.parse import parse
+from briefing.render import render_letter
+
+FORMATS = ("docx", "pdf")
+DEFAULT_PDF_VARIANT = "pdf/ua-1"
+VERSION = "0.1.0"
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A letter taken as far as the numbered model."""
+
+    facts: LetterFacts
+    markdown: str
+    letter: Letter
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """What building one letter did."""
+
+    name: str
+    written: tuple[Path, ...] = ()
+    unchanged: bool = False
+    kept: tuple[Path, ...] = ()  # edited outputs copied aside before overwriting
+    seconds: float = 0.0
+
+
+class BuildProblems(Problems):
+    """Input problems of some letters; ``results`` holds the letters that did build."""
+
+    def __init__(self, problems: Iterable[InputError], results: list[BuildResult]) -> None:
+        super().__init__(problems)
+        self.results = results
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def resolve_letters(project: Path, letters: Sequence[str | Path] | None) -> list[Path]:
+    """Letter files for names (``armenie-azerbeidzjan``) or paths; none means all."""
+    if not letters:
+        found = letter_files(project)
+        if not found:
+            raise UsageError(f"geen brieven gevonden in {project / 'facts'}")
+        return found
+    out = []
+    for item in letters:
+        text = str(item)
+        path = Path(text)
+        if path.suffix in (".yaml", ".yml") or path.exists():
+            candidate = path if path.is_absolute() or path.exists() else project / path
+        else:
+            candidate = project / "facts" / f"{text}.yaml"
+        if not candidate.is_file():
+            known = ", ".join(p.stem for p in letter_files(project)) or "geen"
+            raise UsageError(f"onbekende brief '{text}' (bekende brieven: {known})")
+        out.append(candidate.resolve())
+    return out
+
+
+# --------------------------------------------------------------------------- pipeline
+
+
+def prepare(project: Path, path: Path, draft: bool = False) -> Prepared:
+    """Load, render, parse and number one letter; raise its input problems."""
+    facts = load_letter(project, path)
+    markdown = render_letter(facts, project)
+    try:
+        letter = number(parse(markdown, replace(facts.meta, concept=draft)))
+    except TemplateError as exc:
+        raise _locate(exc, facts, project, markdown) from None
+    if not draft:
+        found = placeholders.find(letter)
+        if found:
+            raise Problems([_placeholder_error(text, facts, project) for text in found])
+    return Prepared(facts, markdown, letter)
+
+
+def check(letters: Sequence[str | Path] | None = None, project: str | Path = ".") -> list[InputError]:
+    """Validate letters without writing anything; return every problem found."""
+    root = Path(project).resolve()
+    problems: list[InputError] = []
+    try:
+        huisstijl.load(root)
+    except InputError as exc:
+        problems.append(exc)
+    for path in resolve_letters(root, letters):
+        try:
+            prepare(root, path)
+        except Problems as exc:
+            problems.extend(exc.problems)
+        except InputError as exc:
+            problems.append(exc)
+    return problems
+
+
+def build(
+    letters: Sequence[str | Path] | None = None,
+    project: str | Path = ".",
+    formats: Sequence[str] = FORMATS,
+    draft: bool = False,
+    force: bool = False,
+    jobs: int | None = None,
+    pdf_variant: str | None = DEFAULT_PDF_VARIANT,
+) -> list[BuildResult]:
+    """Build letters into ``output/``; raise :class:`BuildProblems` if any had problems.
+
+    Letters without problems are built even when others fail; their results are
+    on the exception. ``jobs`` is accepted for the CLI's ``--jobs``.
+    """
+    root = Path(project).resolve()
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise UsageError(f"onbekend formaat '{fmt}' (kies uit {', '.join(FORMATS)})")
+    paths = resolve_letters(root, letters)
+    style = huisstijl.load(root)
+    output = root / "output"
+    results: list[BuildResult] = []
+    problems: list[InputError] = []
+    with outputs.project_lock(output):
+        for path in paths:
+            try:
+                results.append(
+                    _build_one(root, path, style, output, tuple(formats), draft, force, pdf_variant)
+                )
+            except Problems as exc:
+                problems.extend(exc.problems)
+            except InputError as exc:
+                problems.append(exc)
+    if problems:
+        raise BuildProblems(problems, results)
+    return results
+
+
+def _build_one(
+    root: Path,
+    path: Path,
+    style: huisstijl.HouseStyle,
+    output: Path,
+    formats: tuple[str, ...],
+    draft: bool,
+    force: bool,
+    pdf_variant: str | None,
+) -> BuildResult:
+    start = time.perf_counter()
+    name = path.stem
+    manifest = outputs.Manifest(output, name)
+    targets = {fmt: output / f"{name}.{fmt}" for fmt in formats}
+    digest = _inputs_digest(root, path, style, formats, draft, pdf_variant)
+    if (
+        manifest.inputs == digest
+        and not force
+        and all(t.exists() and not outputs.edited_since_build(t, manifest) for t in targets.values())
+    ):
+        return BuildResult(name, unchanged=True, seconds=time.perf_counter() - start)
+
+    prepared = prepare(root, path, draft)
+    docx = targets.get("docx")
+    kept: list[Path] = []
+    if docx is not None and outputs.edited_since_build(docx, manifest):
+        if not force:
+            raise InputError(
+                f"{docx.name} is gewijzigd sinds briefing het schreef (bewerkt in Word?); "
+                "het bestand is niet overschreven",
+                file=docx.relative_to(root),
+                hint="gebruik --force om opnieuw te bouwen; de bewerkte versie wordt dan eerst bewaard",
+            )
+        kept.append(outputs.keep_copy(docx))
+
+    data = {fmt: _render(fmt, prepared.letter, style, pdf_variant, root) for fmt in formats}
+    for fmt, blob in data.items():
+        outputs.write_atomic(targets[fmt], blob)
+    files = dict(manifest.data.get("files", {}))
+    files.update({targets[fmt].name: outputs.sha256(blob) for fmt, blob in data.items()})
+    manifest.save(digest, files)
+    return BuildResult(
+        name, tuple(targets[f] for f in formats), False, tuple(kept), time.perf_counter() - start
+    )
+
+
+def _render(fmt: str, letter: Letter, style: huisstijl.HouseStyle, variant: str | None, root: Path) -> bytes:
+    if fmt == "docx":
+        from briefing.writers.docx import render_docx
+
+        return render_docx(letter, style)
+    from briefing.writers.pdf import render_pdf  # imports WeasyPrint: only when a PDF is wanted
+
+    return render_pdf(letter, style, variant=variant, base_dir=root)
+
+
+def _inputs_digest(
+    root: Path,
+    path: Path,
+    style: huisstijl.HouseStyle,
+    formats: tuple[str, ...],
+    draft: bool,
+    variant: str | None,
+) -> str:
+    """Digest of everything an output depends on (see :func:`dependencies`)."""
+    h = hashlib.sha256()
+    h.update(repr((VERSION, formats, draft, variant, style)).encode())
+    for dep in dependencies(root, path):
+        h.update(str(dep.relative_to(root) if dep.is_relative_to(root) else dep).encode())
+        try:
+            h.update(dep.read_bytes())
+        except OSError:
+            h.update(b"<missing>")
+    return h.hexdigest()
+
+
+def dependencies(root: Path, path: Path) -> list[Path]:
+    """Files a letter's outputs depend on: its facts, shared facts, templates, settings."""
+    deps = [path, root / "briefing.toml"]
+    deps += sorted((root / "facts").glob("_*.yaml"))
+    deps += sorted((root / "templates").rglob("*"))
+    return [d for d in deps if d.is_file() or d == root / "briefing.toml"]
+
+
+# --------------------------------------------------------------------------- locating errors
+
+
+def _rel(path: Path, root: Path) -> Path:
+    return path.relative_to(root) if path.is_relative_to(root) else path
+
+
+def _find(path: Path, needles: Iterable[str]) -> int | None:
+    """The first line of ``path`` that contains any of ``needles``."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except OSError:
+        return None
+    for needle in needles:
+        for number_, line in enumerate(lines, 1):
+            if needle and needle in line:
+                return number_
+    return None
+
+
+def _locate(exc: TemplateError, facts: LetterFacts, root: Path, markdown: str) -> TemplateError:
+    """Point a model-stage error (which knows only a Markdown line) at the template."""
+    needles: list[str] = []
+    message = exc.message
+    if "ref('" in message:
+        target = message.split("ref('", 1)[1].split("'", 1)[0]
+        needles = [f'ref("{target}")', f"ref('{target}')", f"<ref:{target}>"]
+    elif "[^" in message:
+        label = message.split("[^", 1)[1].split("]", 1)[0]
+        needles = [f"[^{label}]:" if "gedefinieerd maar" in message else f"[^{label}]", f"[^{label}]"]
+    elif exc.line is not None:
+        lines = markdown.splitlines()
+        if 0 < exc.line <= len(lines):
+            needles = [lines[exc.line - 1].strip()]
+    line = _find(facts.template, needles)
+    hint = exc.hint
+    if line is None and exc.line is not None:
+        hint = f"regel {exc.line} van de gegenereerde tekst" + (f"; {hint}" if hint else "")
+    return TemplateError(message, _rel(facts.template, root), line, None, hint)
+
+
+def _placeholder_error(text: str, facts: LetterFacts, root: Path) -> PlaceholderError:
+    message = f"de brief bevat nog een plaatshouder: {text}"
+    hint = "vul hem in, of bouw een concept met --draft"
+    for source in (facts.template, facts.path, *facts.shared_files):
+        line = _find(source, [text])
+        if line is not None:
+            return PlaceholderError(message, _rel(source, root), line, None, hint)
+    return PlaceholderError(message, _rel(facts.template, root), None, None, hint)
+
+
+__all__ = ["BriefingError", "BuildResult", "Prepared", "build", "check", "prepare"]

@@ -1,0 +1,115 @@
+"""The ``briefing`` command: argument parsing, messages and exit codes — nothing else.
+
+Exit status: 0 done; 1 a problem in the user's input (all listed, each with file
+and line); 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from briefing.errors import BriefingError, InputError, OutputError, Problems, UsageError
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefing", description="Kamerbrieven uit feiten (YAML) en een sjabloon (Jinja2 → Markdown)."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_project(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--project", type=Path, default=Path("."), help="projectmap (standaard: hier)")
+
+    b = sub.add_parser("build", help="bouw DOCX en PDF")
+    b.add_argument("letters", nargs="*", metavar="LETTER", help="naam of pad van een brief (standaard: alle)")
+    with_project(b)
+    b.add_argument("--format", choices=("docx", "pdf"), help="alleen dit formaat")
+    b.add_argument("--draft", action="store_true", help="bouw een CONCEPT, ook met plaatshouders")
+    b.add_argument("--force", action="store_true", help="ook als er niets veranderd is of de DOCX bewerkt is")
+    b.add_argument("--jobs", type=int, default=None, metavar="N", help="aantal brieven tegelijk")
+    b.add_argument("--pdf-variant", default="pdf/ua-1", metavar="VARIANT",
+                   help="PDF-variant, bijv. pdf/ua-1 (standaard) of pdf/a-3b")
+
+    c = sub.add_parser("check", help="controleer alles, schrijf niets")
+    c.add_argument("letters", nargs="*", metavar="LETTER")
+    with_project(c)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse: --help (0) or bad usage (2)
+        return int(exc.code or 0)
+    try:
+        if args.command == "build":
+            return _build(args)
+        if args.command == "check":
+            return _check(args)
+    except UsageError as exc:
+        print(f"briefing: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Problems as exc:
+        _report(exc.problems)
+        return EXIT_INPUT
+    except (InputError, OutputError) as exc:
+        print(f"fout: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except BriefingError as exc:
+        print(f"fout: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    return EXIT_USAGE
+
+
+def _report(problems: Sequence[InputError]) -> None:
+    for problem in problems:
+        print(f"fout: {problem}", file=sys.stderr)
+    n = len(problems)
+    print(f"{n} {'probleem' if n == 1 else 'problemen'} gevonden.", file=sys.stderr)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from briefing.build import BuildProblems, build
+
+    formats = (args.format,) if args.format else ("docx", "pdf")
+    variant = None if args.pdf_variant in ("", "geen", "none") else args.pdf_variant
+    try:
+        results = build(args.letters, args.project, formats, args.draft, args.force, args.jobs, variant)
+    except BuildProblems as exc:
+        _print_results(exc.results, args.project)
+        _report(exc.problems)
+        return EXIT_INPUT
+    _print_results(results, args.project)
+    return EXIT_OK
+
+
+def _print_results(results, project: Path) -> None:
+    for r in results:
+        for kept in r.kept:
+            print(f"{r.name}: bewerkte DOCX bewaard als {kept.name}")
+        if r.unchanged:
+            print(f"{r.name}: ongewijzigd")
+        else:
+            names = ", ".join(p.name for p in r.written)
+            print(f"{r.name}: {names} geschreven ({r.seconds:.2f} s)")
+
+
+def _check(args: argparse.Namespace) -> int:
+    from briefing.build import check
+
+    problems = check(args.letters, args.project)
+    if problems:
+        _report(problems)
+        return EXIT_INPUT
+    print("alles in orde")
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

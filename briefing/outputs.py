@@ -1,0 +1,104 @@
+"""Writing outputs without ever losing a user's work.
+
+Files are written atomically (a temporary file in the same folder, then a rename),
+so a failed build leaves earlier outputs byte for byte as they were. A manifest per
+letter (``output/.briefing/<letter>.json``) records what briefing last wrote, so a
+DOCX edited afterwards (in Word) is recognised and never silently overwritten. A
+lock file keeps two builds of one project from writing at the same time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+from briefing.errors import OutputError
+
+STATE_DIR = ".briefing"
+
+
+def sha256(data: bytes) -> str:
+    """Hex digest of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old or the new file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(f"{path}: kan niet schrijven ({exc.strerror or exc})") from None
+
+
+class Manifest:
+    """What briefing last wrote for one letter: output digests and the inputs' digest."""
+
+    def __init__(self, output: Path, name: str) -> None:
+        self.path = output / STATE_DIR / f"{name}.json"
+        try:
+            self.data: dict = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.data = {}
+
+    def written(self, filename: str) -> str | None:
+        """Digest of ``filename`` as briefing last wrote it, if it did."""
+        return self.data.get("files", {}).get(filename)
+
+    @property
+    def inputs(self) -> str | None:
+        """Digest of the inputs of the last successful build."""
+        return self.data.get("inputs")
+
+    def save(self, inputs: str, files: dict[str, str]) -> None:
+        """Record a successful build."""
+        self.data = {"inputs": inputs, "files": files}
+        write_atomic(self.path, json.dumps(self.data, indent=1, sort_keys=True).encode())
+
+
+def edited_since_build(path: Path, manifest: Manifest) -> bool:
+    """Whether ``path`` exists and differs from what briefing last wrote there."""
+    if not path.exists():
+        return False
+    known = manifest.written(path.name)
+    return known is None or sha256(path.read_bytes()) != known
+
+
+def keep_copy(path: Path, now: datetime | None = None) -> Path:
+    """Copy an edited output aside as ``<letter>.bewerkt-<timestamp><suffix>``."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    copy = path.with_name(f"{path.stem}.bewerkt-{stamp}{path.suffix}")
+    n = 1
+    while copy.exists():
+        n += 1
+        copy = path.with_name(f"{path.stem}.bewerkt-{stamp}-{n}{path.suffix}")
+    shutil.copy2(path, copy)
+    return copy
+
+
+@contextlib.contextmanager
+def project_lock(output: Path) -> Iterator[None]:
+    """Hold the project's build lock; a second build waits for the first to finish."""
+    state = output / STATE_DIR
+    state.mkdir(parents=True, exist_ok=True)
+    with open(state / "lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)

@@ -1,0 +1,67 @@
+"""Find placeholder text left in a letter: ``[naam]``, ``[…]``, ``XXX``, ``TODO``.
+
+A placeholder is bracketed text that is neither a link nor a footnote (those are
+parsed away before this runs), or the words XXX and TODO.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from briefing.model import (
+    Block,
+    BlockQuote,
+    Heading,
+    Letter,
+    ListBlock,
+    Paragraph,
+    Table,
+    plain_text,
+)
+
+PATTERN = re.compile(r"\[[^\[\]\n]*\]|\bXXX\b|\bTODO\b")
+
+
+def find(letter: Letter) -> list[str]:
+    """Every placeholder in the letter's text and metadata, in order, each once."""
+    found: dict[str, None] = {}
+    for text in _texts(letter):
+        for match in PATTERN.finditer(text):
+            found.setdefault(match.group(0))
+    return list(found)
+
+
+def _texts(letter: Letter) -> Iterator[str]:
+    meta = letter.meta
+    yield from (meta.betreft, meta.kenmerk, meta.uw_kenmerk or "", meta.aanhef, meta.slot or "")
+    yield from meta.geadresseerde
+    yield from meta.bijlagen
+    for person in meta.ondertekenaars:
+        yield person.functie
+        yield person.naam
+    for block in letter.blocks:
+        yield from _block_texts(block)
+    for note in letter.footnotes:
+        for block in note.blocks:
+            yield from _block_texts(block)
+
+
+def _block_texts(block: Block) -> Iterator[str]:
+    if isinstance(block, (Paragraph, Heading)):
+        yield plain_text(block.inlines)
+    elif isinstance(block, ListBlock):
+        for item in block.items:
+            for b in item.blocks:
+                yield from _block_texts(b)
+    elif isinstance(block, Table):
+        for cell in block.header:
+            yield plain_text(cell)
+        for row in block.rows:
+            for cell in row:
+                yield plain_text(cell)
+    elif isinstance(block, BlockQuote):
+        for b in block.blocks:
+            yield from _block_texts(b)
+    else:
+        raise TypeError(f"placeholders: unknown block {type(block).__name__}")
