@@ -1,0 +1,305 @@
+"""Model → HTML + CSS for the PDF writer.
+
+The page skeleton (head, logo, colofon, address, signature) is the Jinja template
+``templates/letter.html.j2``; the body is written by one small function per model
+node, looked up in a dispatch table, so that a node type nobody handles raises
+``TypeError`` instead of vanishing. The stylesheet ``templates/letter.css.j2`` is
+rendered from the :class:`HouseStyle` values, so every size and distance comes from
+the house style. Nothing here imports WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from briefing import huisstijl
+from briefing.huisstijl import HouseStyle
+from briefing.model import (
+    BlockQuote,
+    Code,
+    Emph,
+    Footnote,
+    Heading,
+    Letter,
+    LineBreak,
+    Link,
+    ListBlock,
+    NoteRef,
+    Paragraph,
+    Ref,
+    Strong,
+    Table,
+    Text,
+    plain_text,
+)
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The one Jinja environment for the writer's own templates (built once per process)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(mm=_mm, pt=_pt, css_string=css_string, css_url=css_url)
+    return env
+
+
+def render_html(letter: Letter, style: HouseStyle) -> str:
+    """The letter as one standalone HTML document (stylesheet inlined)."""
+    return build_html(letter, style, css=render_css(style))
+
+
+def build_html(letter: Letter, style: HouseStyle, css: str | None = None) -> str:
+    """The letter as HTML; without ``css`` the stylesheet is left to the caller."""
+    meta = letter.meta
+    writer = _BodyWriter({note.label: note for note in letter.footnotes})
+    title = f"{huisstijl.CONCEPT} – {meta.betreft}" if meta.concept else meta.betreft
+    return environment().get_template("letter.html.j2").render(
+        meta=meta,
+        style=style,
+        css=Markup(css) if css else None,
+        title=title,
+        logo_url=Path(style.logo).resolve().as_uri(),
+        woordmerk=style.woordmerk or meta.afzender.organisatie,
+        colofon=huisstijl.colofon(meta),
+        colofon_later=huisstijl.colofon_later(meta),
+        retouradres=huisstijl.retouradres(meta),
+        bijlagen=huisstijl.bijlagen_regels(meta),
+        signature_rows=[meta.ondertekenaars[i : i + 2] for i in range(0, len(meta.ondertekenaars), 2)],
+        labels={"datum": huisstijl.DATUM_LABEL, "betreft": huisstijl.BETREFT_LABEL},
+        concept=huisstijl.CONCEPT,
+        body=Markup("\n").join(writer.block(b) for b in letter.blocks),
+    )
+
+
+@functools.cache
+def render_css(style: HouseStyle) -> str:
+    """The stylesheet for ``style`` (cached: a style is frozen, hence hashable)."""
+    fonts = [(Path(f).resolve().as_uri(), *_font_face_descriptors(f)) for f in style.font_pdf_files]
+    return environment().get_template("letter.css.j2").render(
+        s=style,
+        font_faces=fonts,
+        pagina=Markup(_pagina_content(huisstijl.PAGINA)),
+        logo_left=(style.page_width - style.logo_width) / 2 - style.margin_left,
+        logo_top=-style.margin_top,
+        woordmerk_left=style.page_width / 2 + 8.5 - style.margin_left,
+        woordmerk_top=12.0 - style.margin_top,
+        woordmerk_width=style.colofon_left + style.colofon_width - (style.page_width / 2 + 8.5),
+        colofon_shift=style.colofon_left - (style.page_width - style.margin_right),
+    )
+
+
+# --------------------------------------------------------------------------- the body
+
+
+@dataclass
+class _BodyWriter:
+    """Writes body blocks and inlines; remembers which footnotes are already placed."""
+
+    footnotes: dict[str, Footnote]
+    placed: set[str] = field(default_factory=set)
+
+    def block(self, node: object) -> Markup:
+        """HTML for one block node."""
+        try:
+            write = BLOCKS[type(node)]
+        except KeyError:
+            raise TypeError(f"PDF-writer: bloktype {type(node).__name__} wordt niet ondersteund") from None
+        return write(self, node)
+
+    def inlines(self, nodes: tuple[object, ...]) -> Markup:
+        """HTML for a run of inline nodes."""
+        out = []
+        for node in nodes:
+            try:
+                write = INLINES[type(node)]
+            except KeyError:
+                raise TypeError(
+                    f"PDF-writer: inlinetype {type(node).__name__} wordt niet ondersteund"
+                ) from None
+            out.append(write(self, node))
+        return Markup("").join(out)
+
+
+def _heading(w: _BodyWriter, h: Heading) -> Markup:
+    text = plain_text(h.inlines)
+    label = f"{h.number} {text}" if h.number else text
+    number = Markup('<span class="nr">{}</span>').format(h.number) if h.number else Markup("")
+    tag = f"h{min(max(h.level, 1), 6)}"
+    ident = Markup(' id="{}"').format(h.id) if h.id else Markup("")
+    cls = Markup(' class="genummerd"') if h.number else Markup("")
+    return Markup('<{0}{1}{2} data-label="{3}">{4}{5}</{0}>').format(
+        Markup(tag), ident, cls, label, number, w.inlines(h.inlines)
+    )
+
+
+def _paragraph(w: _BodyWriter, p: Paragraph) -> Markup:
+    return Markup("<p>{}</p>").format(w.inlines(p.inlines))
+
+
+def _list(w: _BodyWriter, lst: ListBlock) -> Markup:
+    items = Markup("").join(
+        Markup("<li>{}</li>").format(Markup("").join(_item_block(w, b) for b in item.blocks))
+        for item in lst.items
+    )
+    if lst.ordered:
+        start = Markup(' start="{}"').format(lst.start) if lst.start != 1 else Markup("")
+        return Markup("<ol{}>{}</ol>").format(start, items)
+    return Markup("<ul>{}</ul>").format(items)
+
+
+def _item_block(w: _BodyWriter, block: object) -> Markup:
+    # A list item's paragraph is set without paragraph spacing (a "tight" list).
+    if isinstance(block, Paragraph):
+        return Markup('<p class="item">{}</p>').format(w.inlines(block.inlines))
+    return w.block(block)
+
+
+def _table(w: _BodyWriter, t: Table) -> Markup:
+    def cell(tag: str, inlines: tuple, i: int) -> Markup:
+        align = t.align[i] if i < len(t.align) else None
+        attr = Markup(' style="text-align: {}"').format(align) if align else Markup("")
+        scope = Markup(' scope="col"') if tag == "th" else Markup("")
+        return Markup("<{0}{1}{2}>{3}</{0}>").format(Markup(tag), scope, attr, w.inlines(inlines))
+
+    head = Markup("").join(cell("th", c, i) for i, c in enumerate(t.header))
+    rows = Markup("").join(
+        Markup("<tr>{}</tr>").format(Markup("").join(cell("td", c, i) for i, c in enumerate(row)))
+        for row in t.rows
+    )
+    return Markup("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(head, rows)
+
+
+def _blockquote(w: _BodyWriter, q: BlockQuote) -> Markup:
+    return Markup("<blockquote>{}</blockquote>").format(Markup("").join(w.block(b) for b in q.blocks))
+
+
+def _text(w: _BodyWriter, t: Text) -> Markup:
+    return escape(t.text)
+
+
+def _emph(w: _BodyWriter, e: Emph) -> Markup:
+    return Markup("<em>{}</em>").format(w.inlines(e.children))
+
+
+def _strong(w: _BodyWriter, s: Strong) -> Markup:
+    return Markup("<strong>{}</strong>").format(w.inlines(s.children))
+
+
+def _code(w: _BodyWriter, c: Code) -> Markup:
+    return Markup('<span class="code">{}</span>').format(c.text)
+
+
+def _link(w: _BodyWriter, link: Link) -> Markup:
+    return Markup('<a href="{}">{}</a>').format(link.target, w.inlines(link.children))
+
+
+def _linebreak(w: _BodyWriter, _: LineBreak) -> Markup:
+    return Markup("<br>")
+
+
+def _ref(w: _BodyWriter, ref: Ref) -> Markup:
+    return Markup('<a class="ref" href="#{}">{}</a>').format(ref.target, ref.text)
+
+
+def _noteref(w: _BodyWriter, ref: NoteRef) -> Markup:
+    """The first call carries the note itself (``float: footnote``); later calls only its number."""
+    note = w.footnotes.get(ref.label)
+    number = ref.number if ref.number is not None else (note.number if note else None)
+    if note is None or ref.label in w.placed:
+        return Markup('<sup class="noot">{}</sup>').format(number if number is not None else "")
+    w.placed.add(ref.label)
+    lines = Markup("<br>").join(_note_lines(w, note.blocks))
+    return Markup('<span class="voetnoot" data-n="{}">{}</span>').format(number, lines)
+
+
+def _note_lines(w: _BodyWriter, blocks: tuple[object, ...]) -> list[Markup]:
+    """A footnote lives inside its call's paragraph, so its blocks become lines (#1833)."""
+    lines: list[Markup] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            lines.append(w.inlines(block.inlines))
+        elif isinstance(block, ListBlock):
+            for n, item in enumerate(block.items, block.start):
+                bullet = f"{n}." if block.ordered else "–"
+                for i, line in enumerate(_note_lines(w, item.blocks)):
+                    lines.append(Markup("{} {}").format(bullet, line) if i == 0 else line)
+        else:
+            raise TypeError(
+                f"PDF-writer: bloktype {type(block).__name__} in een voetnoot wordt niet ondersteund"
+            )
+    return lines
+
+
+BLOCKS: dict[type, Callable[[_BodyWriter, object], Markup]] = {
+    Heading: _heading,
+    Paragraph: _paragraph,
+    ListBlock: _list,
+    Table: _table,
+    BlockQuote: _blockquote,
+}
+INLINES: dict[type, Callable[[_BodyWriter, object], Markup]] = {
+    Text: _text,
+    Emph: _emph,
+    Strong: _strong,
+    Code: _code,
+    Link: _link,
+    LineBreak: _linebreak,
+    NoteRef: _noteref,
+    Ref: _ref,
+}
+
+# --------------------------------------------------------------------------- CSS helpers
+
+
+def _mm(value: float) -> str:
+    return f"{value:.3f}".rstrip("0").rstrip(".") + "mm"
+
+
+def _pt(value: float) -> str:
+    return f"{value:.3f}".rstrip("0").rstrip(".") + "pt"
+
+
+def css_string(value: str) -> Markup:
+    """A CSS string literal (quotes and backslashes escaped, no raw newlines)."""
+    escaped = re.sub(r'(["\\])', r"\\\1", value).replace("\n", "\\a ")
+    return Markup(f'"{escaped}"')
+
+
+def css_url(uri: str) -> Markup:
+    """A CSS ``url("…")`` token."""
+    return Markup("url(") + css_string(uri) + Markup(")")
+
+
+def _pagina_content(template: str) -> str:
+    """``Pagina {n} van {N}`` → ``"Pagina " counter(page) " van " counter(pages)``."""
+    parts = []
+    for piece in re.split(r"(\{n\}|\{N\})", template):
+        if piece == "{n}":
+            parts.append("counter(page)")
+        elif piece == "{N}":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append(str(css_string(piece)))
+    return " ".join(parts)
+
+
+def _font_face_descriptors(path: str) -> tuple[str, str]:
+    """Weight and style of a font file, guessed from its name (``…-BoldItalic.ttf``)."""
+    name = Path(path).stem.lower()
+    weight = "bold" if "bold" in name else "normal"
+    italic = "italic" in name or "oblique" in name
+    return weight, "italic" if italic else "normal"
