@@ -74,15 +74,22 @@ def _dag_maand_jaar(d: date) -> str:
     return format_date(d, "d MMMM y", locale=LOCALE)
 
 
-def datum(d: date, *, brief_datum: date | None = None, relatief: bool = False, weekdag: bool = False) -> str:
-    """`13 september 2022`; with `weekdag` `woensdag 7 december 2022`.
+def datum(
+    d: date,
+    *,
+    brief_datum: date | None = None,
+    relatief: bool = False,
+    weekdag: bool = False,
+    maand: bool = False,
+) -> str:
+    """`13 september 2022`; with `weekdag` `woensdag 7 december 2022`; with `maand` `september 2022`.
 
     With `relatief` a date within twelve months before the letter's date reads
     `3 oktober jl.`, within twelve months after it `14 december a.s.`; any other
     date, and the letter's date itself, keeps its year.
     """
     d = _als_datum(d, "datum")
-    dag = "EEEE d MMMM" if weekdag else "d MMMM"
+    dag = "MMMM" if maand else "EEEE d MMMM" if weekdag else "d MMMM"
     achtervoegsel = _relatief(d, d, brief_datum, relatief, "datum")
     if achtervoegsel:
         return f"{format_date(d, dag, locale=LOCALE)} {achtervoegsel}"

@@ -21,7 +21,7 @@ def test_locale() -> None:
 def test_filter_names_and_keywords_are_the_contract() -> None:
     """These names become Jinja filters; templates depend on them."""
     keywords = {
-        "datum": ["d", "brief_datum", "relatief", "weekdag"],
+        "datum": ["d", "brief_datum", "relatief", "weekdag", "maand"],
         "periode": ["a", "b", "brief_datum", "relatief", "tussen"],
         "getal": ["x"],
         "woorden": ["n", "nadruk"],
@@ -401,3 +401,16 @@ def test_opsomming_onbekend_voegwoord() -> None:
 def test_opsomming_van_een_tekst_is_een_fout() -> None:
     with pytest.raises(TypeError, match="opsomming verwacht een lijst"):
         opsomming("Armenië")
+
+
+@pytest.mark.parametrize(
+    ("d", "relatief", "expected"),
+    [
+        (date(2022, 9, 13), False, "september 2022"),
+        (date(2022, 9, 13), True, "september jl."),
+        (date(2021, 9, 13), True, "september 2021"),
+        (date(2023, 3, 1), True, "maart a.s."),
+    ],
+)
+def test_datum_maand(d: date, relatief: bool, expected: str) -> None:
+    assert datum(d, brief_datum=date(2022, 12, 9), relatief=relatief, maand=True) == expected
