@@ -1,0 +1,725 @@
+"""Model → DOCX: a Word-native Kamerbrief.
+
+python-docx writes what it can (styles, paragraphs, runs, tables, headers, core
+properties); ``ooxml`` adds what it lacks (list numbering, footnotes, fields,
+bookmarks, a floating emblem and colofon). Everything comes from the model and the
+house style: this module never reads facts or templates. Word's own features carry
+the numbers: heading numbers come from a multilevel list linked to Heading 1–3,
+footnotes are real footnotes, references are REF fields, page numbers PAGE/NUMPAGES.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+from hashlib import sha1
+from types import SimpleNamespace
+from typing import Any
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_ROW_HEIGHT_RULE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
+from docx.parts.story import StoryPart
+from docx.shared import Mm, Pt, RGBColor, Twips
+from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run
+
+from briefing import huisstijl
+from briefing.huisstijl import HouseStyle
+from briefing.model import (
+    BlockQuote,
+    Code,
+    Emph,
+    Footnote,
+    Heading,
+    Letter,
+    LineBreak,
+    Link,
+    ListBlock,
+    NoteRef,
+    Paragraph,
+    Ref,
+    Strong,
+    Table,
+    Text,
+)
+from briefing.writers import ooxml
+from briefing.writers.ooxml import el, put, put_in
+
+HEADING_INDENT = 10.0  # mm from the margin to a numbered heading's text
+LIST_STEP = 6.0  # mm of indent per list level
+QUOTE_INDENT = 10.0  # mm
+LABEL_TAB = 20.0  # mm: the value column of "Datum" and "Betreft"
+WOORDMERK_GAP = 2.0  # mm between the emblem and the woordmerk
+WOORDMERK_TOP = 12.0  # mm from the top edge of the page: where the headers start
+ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+         "right": WD_ALIGN_PARAGRAPH.RIGHT, None: None}
+BULLETS = ("\u2013", "\u2013", "\u2013")  # en dashes, as the PDF sets them
+NUM_HEADINGS, NUM_BULLET, NUM_DECIMAL = 1, 2, 3  # w:numId of the shared lists
+ABS_HEADINGS, ABS_BULLET, ABS_DECIMAL = 0, 1, 2  # w:abstractNumId
+
+
+def render_docx(letter: Letter, style: HouseStyle) -> bytes:
+    """The letter as DOCX bytes: the same model gives the same bytes on any day."""
+    return _Writer(letter, style).render()
+
+
+def _tw(mm: float) -> int:
+    """Millimetres → twentieths of a point (twips), the unit of most OOXML geometry."""
+    return round(mm * 1440 / 25.4)
+
+
+def bookmark_name(prefix: str, ident: str) -> str:
+    """A valid Word bookmark name for a heading id: at most 40 characters, letters,
+    digits and ``_`` only; names that had to change get a short hash to stay unique."""
+    name = prefix + ident
+    clean = re.sub(r"[^A-Za-z0-9_]", "_", name)
+    if clean == name and len(name) <= 40:
+        return name
+    return f"{clean[:31]}_{sha1(ident.encode()).hexdigest()[:8]}"
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    """Where blocks go and how running text is set there."""
+
+    element: Any  # w:body, w:tc, w:hdr or w:footnote
+    parent: Any  # a python-docx object whose .part resolves styles and relationships
+    style: str = "Normal"  # paragraph style of running text
+    list_depth: int = 0
+    list_style: str | None = None  # the outermost list's style: nested items share it
+    quote_depth: int = 0
+    in_note: bool = False
+
+
+@dataclass(frozen=True)
+class _Fmt:
+    """Character formatting inherited by nested inlines."""
+
+    bold: bool = False
+    italic: bool = False
+    style: str | None = None
+
+
+class _Writer:
+    """One render: the python-docx document plus the counters the OOXML needs."""
+
+    def __init__(self, letter: Letter, style: HouseStyle) -> None:
+        self.letter, self.meta, self.hs = letter, letter.meta, style
+        self.doc = docx.Document()
+        self.numbered = letter.meta.nummering
+        self.nums: list[str] = []  # extra w:num elements, one per numbered list
+        self.bookmarks = 0
+        self.after_table = None  # the container whose next paragraph follows a data table
+        self.called: set[str] = set()
+        self.targets = {b.id for b in letter.blocks if isinstance(b, Heading) and b.id}
+        self.st: dict[str, Any] = {}
+        self.blocks = {Heading: self.heading, Paragraph: self.paragraph, ListBlock: self.list_block,
+                       Table: self.table, BlockQuote: self.quote}
+        self.inlines = {Text: self.text, Code: self.text, Emph: self.emph, Strong: self.strong,
+                        Link: self.link, LineBreak: self.line_break, NoteRef: self.note_ref, Ref: self.ref}
+
+    def render(self) -> bytes:
+        self._prune_template()
+        self._styles()
+        self._page()
+        self._header(self.section.first_page_header, huisstijl.colofon(self.meta), first=True)
+        self._header(self.section.header, huisstijl.colofon_later(self.meta), first=False)
+        body = _Ctx(self.doc.element.body, self.doc._body)
+        self._opening(body)
+        for node in self.letter.blocks:
+            self.block(node, body)
+        self._closing(body)
+        self._footnotes()
+        for story in self._stories():
+            _close_cells(story)
+        self._numbering()
+        self._settings()
+        self._properties()
+        out = io.BytesIO()
+        self.doc.save(out)
+        return ooxml.reproducible_zip(out.getvalue())
+
+    @property
+    def section(self):
+        return self.doc.sections[0]
+
+    # ------------------------------------------------------------------ package and styles
+
+    def _prune_template(self) -> None:
+        """Drop the default template's parts that describe another document."""
+        unwanted = {RT.CUSTOM_XML, RT.WEB_SETTINGS, RT.THUMBNAIL,
+                    "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"}
+        for rels in (self.doc.part.rels, self.doc.part.package.rels):
+            for rid in [rid for rid, rel in rels.items() if rel.reltype in unwanted]:
+                rels.pop(rid)
+        sect = self.doc.element.body.find(qn("w:sectPr"))
+        for name in [a for a in sect.attrib if "rsid" in a]:
+            del sect.attrib[name]
+        styles = self.doc.styles.element
+        keep = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
+        for node in styles.findall(qn("w:style")):
+            if node.get(qn("w:styleId")) not in keep:
+                styles.remove(node)
+            else:
+                for rsid in node.findall(qn("w:rsid")):
+                    node.remove(rsid)
+
+    def _styles(self) -> None:
+        """Real styles, so that editing in Word keeps the look."""
+        hs, styles = self.hs, self.doc.styles.element
+        defaults = styles.find(qn("w:docDefaults"))
+        rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        for child in list(rpr):
+            rpr.remove(child)
+        for child in (ooxml.fonts(hs.font_docx), el("w:sz", val=round(hs.body_size * 2)),
+                      el("w:szCs", val=round(hs.body_size * 2)), ooxml.lang(hs.language)):
+            put(rpr, child)
+        ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+        put(ppr, el("w:spacing", after=0, line=round(hs.body_leading * 20), lineRule="atLeast"))
+
+        normal = self.doc.styles["Normal"]
+        self._para_format(normal, hs.body_size, hs.body_leading, after=hs.body_leading)
+        normal.paragraph_format.widow_control = True
+        normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT  # ragged right
+        put(normal.element.get_or_add_rPr(), ooxml.lang(hs.language))
+        self.st["Normal"] = normal
+
+        # Headings get their space before from the block above (a paragraph's space after,
+        # or the one set after a table): Word adds before and after, LibreOffice takes the
+        # larger, so only one of the two may be set for both to show one blank line.
+        for n in (1, 2, 3):
+            s = self._pstyle(f"Heading {n}", f"Heading{n}", builtin=True)
+            s.font.bold = True
+            s.paragraph_format.keep_with_next = True
+            s.paragraph_format.keep_together = True
+            s.next_paragraph_style = normal
+            ppr = s.element.get_or_add_pPr()
+            if self.numbered:
+                put(ppr, ooxml.num_pr(NUM_HEADINGS, n - 1))
+            put(ppr, el("w:outlineLvl", val=n - 1))
+
+        self._pstyle("footnote text", "FootnoteText", builtin=True, size=hs.footnote_size,
+                     leading=hs.footnote_leading)
+        ref = self._cstyle("footnote reference", "FootnoteReference", builtin=True)
+        ref.font.superscript = True
+        self._cstyle("Hyperlink", "Hyperlink", builtin=True).font.underline = True
+        for name, num_id in (("List Bullet", NUM_BULLET), ("List Number", NUM_DECIMAL)):
+            s = self._pstyle(name, name.replace(" ", ""), builtin=True, after=hs.body_leading)
+            put(s.element.get_or_add_pPr(), ooxml.num_pr(num_id))
+            put(s.element.get_or_add_pPr(), el("w:contextualSpacing"))
+        s = self._pstyle("List Continue", "ListContinue", builtin=True, after=hs.body_leading)
+        s.paragraph_format.left_indent = Mm(LIST_STEP)
+        put(s.element.get_or_add_pPr(), el("w:contextualSpacing"))
+        s = self._pstyle("Quote", "Quote", builtin=True, after=hs.body_leading)
+        s.paragraph_format.left_indent = Mm(QUOTE_INDENT)
+        self._table_style()
+        self._pstyle("Tabeltekst", "Tabeltekst")
+
+        # The parts of page 1 and the headers.
+        self._pstyle("Retouradres", "Retouradres", size=hs.small_size, leading=hs.small_leading,
+                     after=hs.small_leading)
+        self._pstyle("Adres", "Adres", size=hs.address_size, leading=hs.address_leading)
+        self._pstyle("Colofon", "Colofon", size=hs.small_size, leading=hs.small_leading)
+        self._pstyle("Colofon kop", "Colofonkop", base="Colofon").font.bold = True
+        s = self._pstyle("Woordmerk", "Woordmerk", size=hs.woordmerk_size, leading=hs.woordmerk_size * 1.2)
+        put(s.element.get_or_add_rPr(), ooxml.fonts(hs.font_woordmerk_docx))
+        s = self._pstyle("Datum en betreft", "Datumenbetreft")
+        s.paragraph_format.left_indent = Mm(LABEL_TAB)
+        s.paragraph_format.first_line_indent = -Mm(LABEL_TAB)
+        put(s.element.get_or_add_pPr(), ooxml.tabs(_tw(LABEL_TAB)))
+        self._cstyle("Label", "Label").font.size = Pt(hs.small_size)
+        self._pstyle("Ondertekening", "Ondertekening").paragraph_format.keep_with_next = True
+        self._pstyle("Bijlage", "Bijlage")
+        s = self._pstyle("Concept", "Concept", size=14, leading=14)
+        s.font.bold = True
+        s.font.color.rgb = RGBColor(0x99, 0x99, 0x99)
+
+    def _pstyle(self, name: str, ident: str, *, builtin: bool = False, base: str = "Normal",
+                size: float | None = None, leading: float | None = None, before: float = 0,
+                after: float = 0):
+        style = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH, builtin=builtin)
+        style.style_id = ident
+        style.base_style = self.st[base]
+        style.quick_style = True
+        self._para_format(style, size, leading, before=before, after=after)
+        self.st[name] = style
+        return style
+
+    def _cstyle(self, name: str, ident: str, *, builtin: bool = False):
+        style = self.doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER, builtin=builtin)
+        style.style_id = ident
+        self.st[name] = style
+        return style
+
+    @staticmethod
+    def _para_format(style, size: float | None, leading: float | None, *, before: float = 0,
+                     after: float = 0) -> None:
+        if size is not None:
+            style.font.size = Pt(size)
+        fmt = style.paragraph_format
+        if leading is not None:
+            fmt.line_spacing = Pt(leading)
+            fmt.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+        fmt.space_before = Pt(before)
+        fmt.space_after = Pt(after)
+
+    def _table_style(self) -> None:
+        """The header row bold, ruled below and repeated on every page; no other rules."""
+        style = self.doc.styles.add_style("Tabel Kamerbrief", WD_STYLE_TYPE.TABLE)
+        style.style_id = "TabelKamerbrief"
+        style.base_style = self.doc.styles["Normal Table"]
+        put_in(style.element, "w:tblPr", ooxml.cell_margins(right=_tw(4)))
+        first = el("w:tblStylePr", type="firstRow")
+        rpr = el("w:rPr")
+        rpr.extend([el("w:b"), el("w:bCs")])
+        trpr = el("w:trPr")
+        trpr.append(el("w:tblHeader"))
+        tcpr = el("w:tcPr")
+        tcpr.append(ooxml.borders("w:tcBorders", bottom=ooxml.border("bottom", 4)))
+        first.extend([rpr, el("w:tblPr"), trpr, tcpr])
+        put(style.element, first)
+        self.st["table"] = style
+
+    def _page(self) -> None:
+        hs, sec = self.hs, self.section
+        sec.page_width, sec.page_height = Mm(hs.page_width), Mm(hs.page_height)
+        sec.left_margin, sec.right_margin = Mm(hs.margin_left), Mm(hs.margin_right)
+        sec.top_margin, sec.bottom_margin = Mm(hs.margin_top), Mm(hs.margin_bottom)
+        sec.header_distance = sec.footer_distance = Mm(WOORDMERK_TOP)
+        sec.different_first_page_header_footer = True
+
+    # ------------------------------------------------------------------ headers: logo, colofon
+
+    def _header(self, header, groups: tuple[huisstijl.ColofonGroup, ...], *, first: bool) -> None:
+        """Emblem and woordmerk (page 1 only), the colofon column at the right, CONCEPT."""
+        hdr = header._element
+        for p in hdr.findall(qn("w:p")):
+            hdr.remove(p)
+        ctx = _Ctx(hdr, header, style="Colofon")
+        if first:
+            self._woordmerk(ctx)
+        top = self._para(ctx)
+        if self.meta.concept:
+            top.style = self.st["Concept"]
+            top.add_run(huisstijl.CONCEPT)
+        if first:
+            self._emblem(header, top)
+        self._colofon(ctx, groups)
+
+    def _emblem(self, header, paragraph: DocxParagraph) -> None:
+        hs = self.hs
+        inline = header.part.new_pic_inline(hs.logo_png, Mm(hs.logo_width), Mm(hs.logo_height))
+        drawing = el("w:drawing")
+        drawing.append(ooxml.anchor(inline, x_align="center", y=0, behind=False, ident=1,
+                                    name="Beeldmerk", descr="Beeldmerk"))
+        paragraph.add_run()._r.append(drawing)
+
+    def _woordmerk(self, ctx: _Ctx) -> None:
+        """The ministry's name right of the emblem: an inline table at the top of the header
+        (the header starts at WOORDMERK_TOP), indented from the margin to the emblem's edge.
+
+        Not a floating table on purpose: LibreOffice 7 imports the first table of a header
+        as an inline table when the body has a footnote (its "had foot or endnote" flag
+        leaks into the header). An inline table here absorbs that and is right anyway."""
+        hs = self.hs
+        x = hs.page_width / 2 + hs.logo_width / 2 + WOORDMERK_GAP
+        width = hs.colofon_left + hs.colofon_width - x  # up to the colofon's right edge
+        table = self._layout_table(ctx, 1, 1, width, indent=x - hs.margin_left)
+        cell = self._cell(table.cell(0, 0), ctx, style="Woordmerk")
+        self._para(cell).add_run(hs.woordmerk or self.meta.afzender.organisatie)
+
+    def _colofon(self, ctx: _Ctx, groups: tuple[huisstijl.ColofonGroup, ...]) -> None:
+        hs = self.hs
+        table = self._layout_table(ctx, 1, 1, hs.colofon_width, at=(hs.colofon_left, hs.margin_top))
+        cell = self._cell(table.cell(0, 0), ctx, style="Colofon")
+        gap = Pt(hs.small_leading)
+        for i, group in enumerate(groups):
+            lines = [(group.label, "Colofon kop")] if group.label else []
+            lines += [(line, "Colofon kop" if group.bold_first and j == 0 else "Colofon")
+                      for j, line in enumerate(group.lines)]
+            for j, (text, name) in enumerate(lines):
+                para = self._para(cell, name)
+                para.add_run(text)
+                if i and j == 0:
+                    para.paragraph_format.space_before = gap
+        para = self._para(cell)
+        para.paragraph_format.space_before = gap
+        for part in re.split(r"(\{n\}|\{N\})", huisstijl.PAGINA):
+            if part in ("{n}", "{N}"):
+                para._p.extend(ooxml.field("PAGE" if part == "{n}" else "NUMPAGES", "1"))
+            elif part:
+                para.add_run(part)
+        self._para(ctx)  # a header ends with a paragraph; it anchors the floating table
+
+    # ------------------------------------------------------------------ page 1 and the signature
+
+    def _opening(self, body: _Ctx) -> None:
+        """Return line, the address in a fixed-height block (so that Datum lands at the same
+        place whatever the address), Datum, Betreft, the salutation.
+
+        The return line is a paragraph before the address table: LibreOffice puts an empty
+        paragraph before a table that opens the document once the page has a footnote."""
+        hs, meta = self.hs, self.meta
+        self._para(body, "Retouradres").add_run(huisstijl.retouradres(meta))
+        table = self._layout_table(body, 1, 1, hs.text_width)
+        row = table.rows[0]
+        row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
+        row.height = Mm(hs.address_height) - Pt(2 * hs.small_leading)  # the return line and its gap
+        cell = self._cell(table.cell(0, 0), body, style="Adres")
+        for line in meta.geadresseerde or ("",):
+            self._para(cell).add_run(line)
+        for label, value in ((huisstijl.DATUM_LABEL, meta.datum_tekst),
+                             (huisstijl.BETREFT_LABEL, meta.betreft)):
+            para = self._para(body, "Datum en betreft")
+            para.add_run(label, self.st["Label"])
+            para.add_run("\t" + value)
+        para.paragraph_format.space_after = Pt(3 * hs.body_leading)  # three blank lines
+        self._para(body).add_run(meta.aanhef)
+
+    def _closing(self, body: _Ctx) -> None:
+        """Closing line, signatories (side by side in pairs), then the enclosures."""
+        hs, meta = self.hs, self.meta
+        if meta.slot:
+            para = self._para(body)
+            para.add_run(meta.slot)
+            para.paragraph_format.keep_with_next = True
+        signers = meta.ondertekenaars
+        if len(signers) == 1:
+            self._signature(body, body, signers[0], first_row=True)
+        elif signers:
+            # Pairs side by side: a row of functions, then a row of names, so names align.
+            table = self._layout_table(body, 2 * math.ceil(len(signers) / 2), 2, hs.text_width)
+            for i, signer in enumerate(signers):
+                row, col = 2 * (i // 2), i % 2
+                functie = self._cell(table.cell(row, col), body, style="Ondertekening")
+                naam = self._cell(table.cell(row + 1, col), body, style="Ondertekening")
+                self._signature(functie, naam, signer, first_row=i < 2)
+            for row in table.rows:
+                put(row._tr.get_or_add_trPr(), el("w:cantSplit"))
+        for i, line in enumerate(huisstijl.bijlagen_regels(meta)):
+            para = self._para(body, "Bijlage")
+            para.add_run(line)
+            if i == 0:
+                para.paragraph_format.space_before = Pt(hs.body_leading)
+
+    def _signature(self, ctx: _Ctx, naam_ctx: _Ctx, signer, *, first_row: bool) -> None:
+        functie = self._para(ctx, "Ondertekening")
+        functie.add_run(signer.functie)
+        if not first_row:
+            functie.paragraph_format.space_before = Pt(2 * self.hs.body_leading)
+        naam = self._para(naam_ctx, "Ondertekening")
+        naam.add_run(signer.naam)
+        naam.paragraph_format.space_before = Pt(3 * self.hs.body_leading)  # room to sign
+        naam.paragraph_format.keep_with_next = False
+
+    def _layout_table(self, ctx: _Ctx, rows: int, cols: int, width: float, *,
+                      indent: float = 0, at: tuple[float, float] | None = None) -> DocxTable:
+        """A borderless table that only places text (flush with its edges): inline, ``indent``
+        mm from the margin, or floating at ``at`` = (x, y) mm from the page's corner."""
+        table = self._new_table(ctx, rows, cols, width)
+        tblpr = table._tbl.tblPr
+        if at is not None:
+            put(tblpr, ooxml.floating(_tw(at[0]), _tw(at[1])))
+        put(tblpr, el("w:tblW", w=_tw(width), type="dxa"))
+        if indent:
+            put(tblpr, el("w:tblInd", w=_tw(indent), type="dxa"))
+        put(tblpr, ooxml.no_borders())
+        put(tblpr, el("w:tblLayout", type="fixed"))
+        put(tblpr, ooxml.cell_margins())
+        return table
+
+    # ------------------------------------------------------------------ footnotes, numbering, settings
+
+    def _footnotes(self) -> None:
+        """``/word/footnotes.xml``: the separators, then one w:footnote per model note."""
+        root = ooxml.footnotes()
+        part = StoryPart(PackURI("/word/footnotes.xml"), ooxml.FOOTNOTES_CT, root, self.doc.part.package)
+        self.doc.part.relate_to(part, ooxml.FOOTNOTES_RT)
+        holder = SimpleNamespace(part=part)
+        for note in sorted(self.letter.footnotes, key=lambda n: n.number or 0):
+            self._footnote(note, root, holder)
+
+    def _footnote(self, note: Footnote, root, holder) -> None:
+        if note.number is None:
+            raise TypeError(f"footnote [^{note.label}] has no number: run the numbering pass first")
+        element = el("w:footnote", id=note.number)
+        root.append(element)
+        ctx = _Ctx(element, holder, style="footnote text", in_note=True)
+        for node in note.blocks:
+            self.block(node, ctx)
+        first = element.find(qn("w:p"))
+        if first is None:
+            first = self._para(ctx)._p
+        mark = el("w:r")  # the note's own number, then a space, as Word starts a footnote
+        mark.append(el("w:rPr"))
+        mark[0].append(el("w:rStyle", val="FootnoteReference"))
+        mark.append(el("w:footnoteRef"))
+        space = OxmlElement("w:r")
+        Run(space, None).text = " "
+        first.get_or_add_pPr().addnext(mark)
+        mark.addnext(space)
+
+    def _numbering(self) -> None:
+        """numbering.xml: the heading list linked to Heading 1–3, bullets, numbers, and one
+        w:num per numbered list so that each list starts afresh."""
+        step = _tw(LIST_STEP)
+        abstract, nums = [], []
+        if self.numbered:
+            texts = ("%1", "%1.%2", "%1.%2.%3")  # no trailing dot, as the model prints them
+            indent = _tw(HEADING_INDENT)
+            abstract.append(ooxml.abstract_num(ABS_HEADINGS, [
+                ooxml.level(i, "decimal", t, indent, indent, style=f"Heading{i + 1}")
+                for i, t in enumerate(texts)]))
+            nums.append(ooxml.num(NUM_HEADINGS, ABS_HEADINGS))
+        abstract.append(ooxml.abstract_num(ABS_BULLET, [
+            ooxml.level(i, "bullet", b, step * (i + 1), step) for i, b in enumerate(BULLETS)]))
+        abstract.append(ooxml.abstract_num(ABS_DECIMAL, [
+            ooxml.level(i, "decimal", f"%{i + 1}.", step * (i + 1), step) for i in range(3)]))
+        nums += [ooxml.num(NUM_BULLET, ABS_BULLET), ooxml.num(NUM_DECIMAL, ABS_DECIMAL), *self.nums]
+        self.doc.part.numbering_part._element = ooxml.numbering(abstract, nums)
+
+    def _new_num(self, depth: int, start: int) -> int:
+        ident = NUM_DECIMAL + 1 + len(self.nums)
+        self.nums.append(ooxml.num(ident, ABS_DECIMAL, restart=(depth, start)))
+        return ident
+
+    def _settings(self) -> None:
+        settings = self.doc.settings.element
+        for child in list(settings):
+            settings.remove(child)
+        settings.extend(list(ooxml.settings(self.hs.language, _tw(12.5))))
+
+    def _properties(self) -> None:
+        meta, props = self.meta, self.doc.core_properties
+        moment = datetime(meta.datum.year, meta.datum.month, meta.datum.day)
+        props.title = meta.betreft
+        props.subject = ""
+        props.comments = ""
+        props.author = props.last_modified_by = meta.afzender.organisatie
+        props.created = props.modified = moment
+        props.revision = 1
+        props.language = self.hs.language
+        props.keywords = props.category = huisstijl.CONCEPT if meta.concept else ""
+        for rel in self.doc.part.package.rels.values():
+            if rel.reltype == RT.EXTENDED_PROPERTIES:
+                rel.target_part._blob = ooxml.app_properties(meta.afzender.organisatie)
+        for rel in self.doc.part.rels.values():
+            if rel.reltype == RT.FONT_TABLE:  # what Word needs to substitute a missing font
+                rel.target_part._blob = ooxml.font_table(
+                    ((self.hs.font_docx, "swiss"), (self.hs.font_woordmerk_docx, "roman")))
+
+    # ------------------------------------------------------------------ containers
+
+    def _para(self, ctx: _Ctx, style: str | None = None) -> DocxParagraph:
+        """A new paragraph at the end of ``ctx`` (before a body's closing sectPr)."""
+        p = OxmlElement("w:p")
+        _append(ctx.element, p)
+        para = DocxParagraph(p, ctx.parent)
+        if (style or ctx.style) != "Normal":
+            para.style = self.st[style or ctx.style]
+        if self.after_table is ctx.element:  # a table has no space after: the next block adds it
+            para.paragraph_format.space_before = Pt(self.hs.body_leading)
+            self.after_table = None
+        return para
+
+    def _new_table(self, ctx: _Ctx, rows: int, cols: int, width: float) -> DocxTable:
+        tbl = CT_Tbl.new_tbl(rows, cols, Twips(_tw(width)))
+        _append(ctx.element, tbl)
+        return DocxTable(tbl, ctx.parent)
+
+    def _cell(self, cell, ctx: _Ctx, style: str) -> _Ctx:
+        """An emptied table cell as a context; it gets back a paragraph if left empty."""
+        for p in cell._tc.findall(qn("w:p")):
+            cell._tc.remove(p)
+        return _Ctx(cell._tc, cell, style=style, in_note=ctx.in_note)
+
+    # ------------------------------------------------------------------ blocks
+
+    def block(self, node, ctx: _Ctx) -> None:
+        handler = self.blocks.get(type(node))
+        if handler is None:
+            raise TypeError(f"DOCX writer: unknown block {type(node).__name__}")
+        handler(node, ctx)
+
+    def heading(self, node: Heading, ctx: _Ctx) -> None:
+        if node.level not in (1, 2, 3):
+            raise TypeError(f"DOCX writer: heading level {node.level} (only 1–3)")
+        para = self._para(ctx, f"Heading {node.level}")
+        if self.numbered and node.number is None:
+            put(para._p.get_or_add_pPr(), ooxml.num_pr(0))  # this heading is not numbered
+        if node.id:
+            start, end = ooxml.bookmark(bookmark_name("_Ref_", node.id), self._bookmark_id())
+            para._p.append(start)
+            self.run_inlines(node.inlines, para, ctx)
+            para._p.append(end)
+        else:
+            self.run_inlines(node.inlines, para, ctx)
+
+    def paragraph(self, node: Paragraph, ctx: _Ctx) -> None:
+        para = self._para(ctx)
+        if ctx.quote_depth > 1:
+            para.paragraph_format.left_indent = Mm(QUOTE_INDENT * ctx.quote_depth)
+        self.run_inlines(node.inlines, para, ctx)
+
+    def list_block(self, node: ListBlock, ctx: _Ctx) -> None:
+        depth = ctx.list_depth
+        if depth > 2:
+            raise TypeError("DOCX writer: lists nest at most three levels deep")
+        # Nested items keep the outer list's style, so that contextual spacing sets the
+        # whole list without blank lines; their numPr gives them their own bullet or number.
+        style = ctx.list_style or ("List Number" if node.ordered else "List Bullet")
+        num_id = self._new_num(depth, node.start) if node.ordered else NUM_BULLET
+        inner = replace(ctx, list_depth=depth + 1, list_style=style)
+        for item in node.items:
+            blocks = list(item.blocks)
+            para = self._para(ctx, style)
+            put(para._p.get_or_add_pPr(), ooxml.num_pr(num_id, depth))
+            if blocks and isinstance(blocks[0], Paragraph):
+                self.run_inlines(blocks.pop(0).inlines, para, ctx)
+            for child in blocks:
+                if isinstance(child, Paragraph):
+                    cont = self._para(ctx, "List Continue")
+                    cont.paragraph_format.left_indent = Mm(LIST_STEP * (depth + 1))
+                    self.run_inlines(child.inlines, cont, ctx)
+                else:
+                    self.block(child, inner)
+
+    def table(self, node: Table, ctx: _Ctx) -> None:
+        rows = (node.header, *node.rows)
+        table = self._new_table(ctx, len(rows), len(node.header), self.hs.text_width)
+        table.style = self.st["table"]
+        put(table.rows[0]._tr.get_or_add_trPr(), el("w:tblHeader"))  # repeat on every page
+        for r, cells in enumerate(rows):
+            for c, inlines in enumerate(cells):
+                cell = self._cell(table.cell(r, c), ctx, "Tabeltekst")
+                para = self._para(cell)
+                para.alignment = ALIGN[node.align[c] if c < len(node.align) else None]
+                self.run_inlines(inlines, para, cell)
+        self.after_table = ctx.element
+
+    def quote(self, node: BlockQuote, ctx: _Ctx) -> None:
+        inner = replace(ctx, style="Quote", quote_depth=ctx.quote_depth + 1)
+        for child in node.blocks:
+            self.block(child, inner)
+
+    # ------------------------------------------------------------------ inlines
+
+    def run_inlines(self, nodes, para: DocxParagraph, ctx: _Ctx, fmt: _Fmt = _Fmt(), target=None) -> None:
+        for node in nodes:
+            handler = self.inlines.get(type(node))
+            if handler is None:
+                raise TypeError(f"DOCX writer: unknown inline {type(node).__name__}")
+            handler(node, para, ctx, fmt, para._p if target is None else target)
+
+    def _run(self, para: DocxParagraph, target, text: str, fmt: _Fmt) -> Run:
+        r = OxmlElement("w:r")
+        target.append(r)
+        run = Run(r, para)
+        if fmt.style:
+            run.style = self.st[fmt.style]
+        if fmt.bold:
+            run.bold = True
+        if fmt.italic:
+            run.italic = True
+        if text:
+            run.text = text
+        return run
+
+    def text(self, node: Text | Code, para, ctx, fmt, target) -> None:
+        self._run(para, target, node.text, fmt)
+
+    def emph(self, node: Emph, para, ctx, fmt, target) -> None:
+        self.run_inlines(node.children, para, ctx, replace(fmt, italic=True), target)
+
+    def strong(self, node: Strong, para, ctx, fmt, target) -> None:
+        self.run_inlines(node.children, para, ctx, replace(fmt, bold=True), target)
+
+    def link(self, node: Link, para, ctx, fmt, target) -> None:
+        hyperlink = el("w:hyperlink", history=1)
+        hyperlink.set(qn("r:id"), para.part.relate_to(node.target, RT.HYPERLINK, is_external=True))
+        target.append(hyperlink)
+        self.run_inlines(node.children, para, ctx, replace(fmt, style="Hyperlink"), hyperlink)
+
+    def line_break(self, node: LineBreak, para, ctx, fmt, target) -> None:
+        self._run(para, target, "", fmt).add_break()
+
+    def note_ref(self, node: NoteRef, para, ctx, fmt, target) -> None:
+        """A real footnote at the first call; a NOTEREF field to it at a later call.
+        Inside a footnote (Word has no notes in notes) the number is plain superscript."""
+        mark = replace(fmt, style="footnote reference")
+        name = bookmark_name("_Note_", node.label)
+        if ctx.in_note:
+            self._run(para, target, str(node.number), mark)
+        elif node.label in self.called:
+            target.extend(ooxml.field(f"NOTEREF {name} \\f \\h", str(node.number), self._rpr(mark)))
+        else:
+            self.called.add(node.label)
+            start, end = ooxml.bookmark(name, self._bookmark_id())
+            target.append(start)
+            self._run(para, target, "", mark)._r.append(el("w:footnoteReference", id=node.number))
+            target.append(end)
+
+    def ref(self, node: Ref, para, ctx, fmt, target) -> None:
+        """``paragraaf `` + a REF field to the heading's bookmark: its list number (``\\w``)
+        for a numbered heading, else its text between quotes."""
+        if node.target not in self.targets:
+            self._run(para, target, node.text, fmt)
+            return
+        self._run(para, target, "paragraaf ", fmt)
+        name = bookmark_name("_Ref_", node.target)
+        rpr = self._rpr(fmt)
+        if node.number is not None:
+            target.extend(ooxml.field(f"REF {name} \\w \\h", node.number, rpr))
+        else:
+            self._run(para, target, "\u2018", fmt)
+            target.extend(ooxml.field(f"REF {name} \\h", node.title or node.target, rpr))
+            self._run(para, target, "\u2019", fmt)
+
+    def _rpr(self, fmt: _Fmt):
+        """``w:rPr`` for runs built by hand (field runs), or None when plain."""
+        rpr = el("w:rPr")
+        if fmt.style:
+            put(rpr, el("w:rStyle", val=self.st[fmt.style].style_id))
+        if fmt.bold:
+            put(rpr, el("w:b"))
+        if fmt.italic:
+            put(rpr, el("w:i"))
+        return rpr if len(rpr) else None
+
+    def _stories(self):
+        """The root element of every part that holds text."""
+        yield self.doc.element.body
+        for rel in self.doc.part.rels.values():
+            if rel.reltype in (RT.HEADER, ooxml.FOOTNOTES_RT):
+                yield rel.target_part.element
+
+    def _bookmark_id(self) -> int:
+        self.bookmarks += 1
+        return self.bookmarks
+
+
+def _close_cells(root) -> None:
+    """Every table cell must end with a paragraph (Word reports the file corrupt otherwise)."""
+    for tc in root.iter(qn("w:tc")):
+        if tc[-1].tag != qn("w:p"):
+            tc.append(OxmlElement("w:p"))
+
+
+def _append(container, child) -> None:
+    """Append a block to a container, keeping a body's w:sectPr last."""
+    sect = container.find(qn("w:sectPr"))
+    if sect is not None:
+        sect.addprevious(child)
+    else:
+        container.append(child)
