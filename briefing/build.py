@@ -141,6 +141,13 @@ def build(
     for fmt in formats:
         if fmt not in FORMATS:
             raise UsageError(f"onbekend formaat '{fmt}' (kies uit {', '.join(FORMATS)})")
+    if "pdf" in formats and pdf_variant is not None:
+        from briefing.writers.pdf import supported_variants
+
+        if pdf_variant not in supported_variants():
+            raise UsageError(
+                f"onbekende PDF-variant '{pdf_variant}' (kies uit {', '.join(supported_variants())})"
+            )
     paths = resolve_letters(root, letters)
     style = huisstijl.load(root)
     output = root / "output"
