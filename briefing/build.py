@@ -14,10 +14,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from briefing import huisstijl, outputs, placeholders
+from briefing import huisstijl, outputs, placeholders, snapshot
 from briefing.errors import (
     BriefingError,
     InputError,
+    OutputError,
     PlaceholderError,
     Problems,
     TemplateError,
@@ -204,14 +205,35 @@ def _build_one(
         kept.append(outputs.keep_copy(docx))
 
     data = {fmt: _render(fmt, prepared.letter, style, pdf_variant, root) for fmt in formats}
+    redline = _redline(output, name, prepared.letter, style) if "docx" in formats else None
     for fmt, blob in data.items():
         outputs.write_atomic(targets[fmt], blob)
+    written = [targets[f] for f in formats]
+    if redline is not None:
+        outputs.write_atomic(*redline)
+        written.append(redline[0])
     files = dict(manifest.data.get("files", {}))
     files.update({targets[fmt].name: outputs.sha256(blob) for fmt, blob in data.items()})
     manifest.save(digest, files)
-    return BuildResult(
-        name, tuple(targets[f] for f in formats), False, tuple(kept), time.perf_counter() - start
-    )
+    snapshot.save(output, name, prepared.letter, snapshot.letter_facts(prepared.facts))
+    return BuildResult(name, tuple(written), False, tuple(kept), time.perf_counter() - start)
+
+
+def _redline(
+    output: Path, name: str, letter: Letter, style: huisstijl.HouseStyle
+) -> tuple[Path, bytes] | None:
+    """``<letter>.wijzigingen.docx``: this build against the last one (its snapshot), with
+    tracked changes — written whenever there was an earlier build, without revisions if
+    nothing changed. An unreadable snapshot counts as no earlier build."""
+    try:
+        previous = snapshot.load(output, name)
+    except OutputError:
+        return None
+    if previous is None:
+        return None
+    from briefing.writers.redline import render_redline
+
+    return output / f"{name}.wijzigingen.docx", render_redline(previous.letter, letter, style)
 
 
 def _render(fmt: str, letter: Letter, style: huisstijl.HouseStyle, variant: str | None, root: Path) -> bytes:

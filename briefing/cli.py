@@ -7,6 +7,7 @@ and line); 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="controleer alles, schrijf niets")
     c.add_argument("letters", nargs="*", metavar="LETTER")
     with_project(c)
+
+    d = sub.add_parser("diff", help="wat de brief anders zegt dan bij de laatste build")
+    d.add_argument("letter", metavar="LETTER", help="naam of pad van een brief")
+    with_project(d)
     return parser
 
 
@@ -52,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "diff":
+            return _diff(args)
     except UsageError as exc:
         print(f"briefing: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -108,6 +115,14 @@ def _check(args: argparse.Namespace) -> int:
         _report(problems)
         return EXIT_INPUT
     print("alles in orde")
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from briefing.diff import diff
+
+    comparison = diff(args.letter, args.project)
+    print(comparison.text(color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")), end="")
     return EXIT_OK
 
 

@@ -107,9 +107,10 @@ def facts_json(facts: Any) -> Any:
     return str(facts)
 
 
-def letter_facts(prepared_facts: Any) -> dict[str, Any]:
-    """The facts of a loaded letter (``facts.LetterFacts``), shared facts included."""
-    return facts_json(dict(prepared_facts.facts))
+def letter_facts(loaded: Any) -> dict[str, Any]:
+    """The facts of a loaded letter (``facts.LetterFacts``): its ``brief`` metadata, its
+    own facts and the shared facts (under their file's name, ``personen``)."""
+    return facts_json({"brief": loaded.brief, **loaded.facts})
 
 
 # --------------------------------------------------------------------------- files

@@ -4,7 +4,6 @@ open it in LibreOffice; validate it against the OOXML schema."""
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 import subprocess
@@ -17,6 +16,7 @@ import pytest
 from conftest import sample_letter, sample_meta
 from lxml import etree
 from openxml_audit import OpenXmlValidator, ValidationErrorType
+from tracked_changes import DEL, INS, PPR, RPR, TR, TRPR, P, W, formatted, parts, resolve, texts
 
 from briefing.huisstijl import HouseStyle
 from briefing.model import Letter
@@ -24,10 +24,6 @@ from briefing.numbering import number
 from briefing.parse import parse
 from briefing.writers.docx import render_docx
 from briefing.writers.redline import render_redline
-
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-P, R, RPR, PPR, TR, TRPR = (f"{W}{t}" for t in ("p", "r", "rPr", "pPr", "tr", "trPr"))
-INS, DEL = f"{W}ins", f"{W}del"
 
 OLD_MD = """\
 Op 3 oktober jl. verzocht de vaste commissie mij te rapporteren.
@@ -100,82 +96,6 @@ def new_letter() -> Letter:
         slot="Met vriendelijke groet,",
     )
     return number(parse(NEW_MD, meta))
-
-
-def parts(blob: bytes) -> dict[str, etree._Element]:
-    with zipfile.ZipFile(io.BytesIO(blob)) as z:
-        return {n: etree.fromstring(z.read(n)) for n in z.namelist()
-                if re.fullmatch(r"word/(document|footnotes|header\d+)\.xml", n)}
-
-
-# --------------------------------------------------------------------------- accepting and rejecting
-
-
-def resolve(root: etree._Element, accept: bool) -> etree._Element:
-    """What Word's "accept all" (or "reject all") leaves of a part, done by XML."""
-    keep, drop = (INS, DEL) if accept else (DEL, INS)
-    root = copy.deepcopy(root)
-    for tr in list(root.iter(TR)):
-        trpr = tr.find(TRPR)
-        if trpr is not None and trpr.find(drop) is not None:
-            tr.getparent().remove(tr)
-    for e in list(root.iter(drop)):
-        if e.getparent().tag != RPR:  # paragraph marks: below
-            e.getparent().remove(e)
-    for e in list(root.iter(keep)):
-        parent = e.getparent()
-        if parent.tag in (RPR, TRPR):
-            parent.remove(e)
-            continue
-        at = parent.index(e)
-        for child in list(e):
-            parent.insert(at, child)
-            at += 1
-        parent.remove(e)
-    if not accept:
-        for e in root.iter(f"{W}delText"):
-            e.tag = f"{W}t"
-        for e in root.iter(f"{W}delInstrText"):
-            e.tag = f"{W}instrText"
-    for p in reversed(list(root.iter(P))):  # a removed paragraph mark joins the next paragraph
-        mark = p.find(f"{PPR}/{RPR}/{drop}")
-        if mark is None:
-            continue
-        content = [c for c in p if c.tag != PPR]
-        following = p.getnext()
-        if any("".join(c.itertext()) for c in content) and following is not None and following.tag == P:
-            at = 1 if following.find(PPR) is not None else 0
-            for child in content:
-                following.insert(at, child)
-                at += 1
-        p.getparent().remove(p)
-    return root
-
-
-def formatted(root: etree._Element) -> list[list[tuple[str, str]]]:
-    """Every paragraph as (run properties, text) stretches: text and its formatting."""
-    out = []
-    for p in root.iter(P):
-        runs: list[tuple[str, str]] = []
-        for r in p.iter(R):
-            rpr = r.find(RPR)
-            key = etree.tostring(rpr).decode() if rpr is not None else ""
-            for child in r:
-                tag = etree.QName(child).localname
-                text = {"t": child.text or "", "tab": "\t", "br": "\n",
-                        "footnoteReference": "[^]", "footnoteRef": "[^]", "delText": "<DEL>"}.get(tag, "")
-                if not text:
-                    continue
-                if runs and runs[-1][0] == key:
-                    runs[-1] = (key, runs[-1][1] + text)
-                else:
-                    runs.append((key, text))
-        out.append(runs)
-    return out
-
-
-def texts(root: etree._Element) -> list[str]:
-    return ["".join(t for _, t in para) for para in formatted(root)]
 
 
 @pytest.fixture(scope="module")
