@@ -52,6 +52,7 @@ from briefing.model import (
     Strong,
     Table,
     Text,
+    plain_text,
 )
 from briefing.writers import ooxml
 from briefing.writers.ooxml import el, put, put_in
@@ -244,6 +245,10 @@ class _Writer:
         s = self._pstyle("Concept", "Concept", size=14, leading=14)
         s.font.bold = True
         s.font.color.rgb = RGBColor(0x99, 0x99, 0x99)
+        # Only running text is hyphenated, as in the PDF (hyphens: manual in letter.css.j2).
+        for name in ("Heading 1", "Heading 2", "Heading 3", "Tabeltekst", "Retouradres", "Adres",
+                     "Colofon", "Woordmerk", "Datum en betreft", "Ondertekening"):
+            put(self.st[name].element.get_or_add_pPr(), el("w:suppressAutoHyphens"))
 
     def _pstyle(self, name: str, ident: str, *, builtin: bool = False, base: str = "Normal",
                 size: float | None = None, leading: float | None = None, before: float = 0,
@@ -600,6 +605,12 @@ class _Writer:
         table = self._new_table(ctx, len(rows), len(node.header), self.hs.text_width)
         table.style = self.st["table"]
         put(table.rows[0]._tr.get_or_add_trPr(), el("w:tblHeader"))  # repeat on every page
+        widths = _column_widths(node, self.hs.text_width, self.hs.body_size)
+        put(table._tbl.tblPr, el("w:tblW", w=_tw(sum(widths)), type="dxa"))
+        for c, width in enumerate(widths):
+            table.columns[c].width = Twips(_tw(width))
+            for cell in table.columns[c].cells:
+                cell.width = Twips(_tw(width))
         for r, cells in enumerate(rows):
             for c, inlines in enumerate(cells):
                 cell = self._cell(table.cell(r, c), ctx, "Tabeltekst")
@@ -707,6 +718,32 @@ class _Writer:
     def _bookmark_id(self) -> int:
         self.bookmarks += 1
         return self.bookmarks
+
+
+def _column_widths(node: Table, total: float, size: float) -> list[float]:
+    """Column widths (mm) from the cells' text, as the PDF's automatic table layout sets them.
+
+    LibreOffice keeps a DOCX table's grid as written (it does not autofit), so equal
+    columns would break long words and amounts. Each column gets room for its longest
+    word, a right-aligned (numeric) column for its longest cell; what is left of the
+    text width is shared in proportion to the rest of the text. Characters are
+    estimated at 0.7 em (bold DejaVu Sans/Verdana: a little wide), plus the cell's 4 mm padding.
+    """
+    char, pad = 0.7 * size * 25.4 / 72, 4.0
+    columns = [[plain_text(row[c]) if c < len(row) else "" for row in (node.header, *node.rows)]
+               for c in range(len(node.header))]
+    low, high = [], []
+    for c, texts in enumerate(columns):
+        right = c < len(node.align) and node.align[c] == "right"
+        pieces = texts if right else [word for text in texts for word in text.split()]
+        low.append(max((len(p) for p in pieces), default=1) * char + pad)
+        high.append(max(max((len(t) for t in texts), default=1) * char + pad, low[-1]))
+    if sum(high) <= total:
+        return high  # everything fits on one line: the table is as wide as its text
+    if sum(low) >= total:
+        return [w * total / sum(low) for w in low]
+    spare, extra = total - sum(low), sum(h - w for h, w in zip(high, low, strict=True))
+    return [w + spare * (h - w) / extra for h, w in zip(high, low, strict=True)]
 
 
 def _close_cells(root) -> None:

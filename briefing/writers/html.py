@@ -172,6 +172,8 @@ def _table(w: _BodyWriter, t: Table) -> Markup:
     def cell(tag: str, inlines: tuple, i: int) -> Markup:
         align = t.align[i] if i < len(t.align) else None
         attr = Markup(' style="text-align: {}"').format(align) if align else Markup("")
+        if align == "right":
+            attr += Markup(' class="getal"')
         scope = Markup(' scope="col"') if tag == "th" else Markup("")
         return Markup("<{0}{1}{2}>{3}</{0}>").format(Markup(tag), scope, attr, w.inlines(inlines))
 
