@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
           fonts-dejavu-core fonts-dejavu-extra)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(poppler-utils libreoffice-writer-nogui)
+  packages+=(poppler-utils libreoffice-writer-nogui hyphen-nl)
 fi
 
 missing=()
