@@ -136,6 +136,14 @@ def test_metadata_change_shows_in_the_letterhead(capsys, project: Path) -> None:
     assert "  Briefhoofd\n    ~ Ons kenmerk: [-BZ2213517-]{+BZ2213999+}\n" in out
 
 
+def test_placeholders_do_not_stop_the_comparison(capsys, project: Path) -> None:
+    build(capsys, project)
+    edit(project / "templates" / f"{LETTER}.md.j2", "Dit gesprek leidde niet tot een doorbraak",
+         "Dit gesprek leidde tot [resultaat]")
+    assert main(["build", LETTER, "--project", str(project), "--format", "docx"]) == 1  # not without --draft
+    assert "{+[resultaat]+}" in diff(capsys, project)
+
+
 def test_diff_does_not_write(capsys, project: Path) -> None:
     build(capsys, project)
     before = sorted((p.name, p.stat().st_mtime_ns) for p in (project / "output").rglob("*"))

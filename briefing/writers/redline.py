@@ -9,9 +9,17 @@ only is marked inserted or deleted as a whole (its paragraph marks included).
 Accepting every change gives the new letter's text, rejecting every change the old.
 
 Revisions carry the author ``briefing`` and the letter's date, and ids are counted
-in document order, so the same two letters give the same bytes on any day. What is
-not tracked: formatting-only changes (the new formatting stands) and changes to
-properties that are not text (page geometry, styles, numbering definitions).
+in document order, so the same two letters give the same bytes on any day. "Track
+changes" is left on, so that a reviewer's own edits are tracked as well.
+
+Not tracked: formatting-only changes (the new formatting stands), properties that
+are not text (page geometry, styles, numbering definitions), and a changed heading
+number (Word numbers headings itself; a REF field showing the number is tracked).
+Known limits of the readers: LibreOffice (7.x) shows the changes in the colofon —
+a floating table in the page header — as plain old and new text side by side,
+unmarked (Word marks them); and a paragraph deleted as the very last one of the
+letter or of a table cell leaves an empty paragraph in Word after "accept all",
+since Word keeps a container's last paragraph mark.
 """
 
 from __future__ import annotations
