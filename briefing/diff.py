@@ -382,7 +382,9 @@ def _leaves(data: Any, prefix: str = "", out: dict[str, Any] | None = None) -> d
 
 # --------------------------------------------------------------------------- the report as text
 
-RED, GREEN, BOLD, RESET = "\x1b[31m", "\x1b[32m", "\x1b[1m", "\x1b[0m"
+# Removed text red and struck through, added text green and underlined (as Word shows them),
+# so the marks survive for readers who do not tell red from green.
+RED, GREEN, BOLD, RESET = "\x1b[31;9m", "\x1b[32;4m", "\x1b[1m", "\x1b[0m"
 
 
 def format_report(name: str, report: Report | None, color: bool = False) -> str:

@@ -188,7 +188,7 @@ def test_removed_and_added_paragraphs_list_their_sentences() -> None:
 def test_colour_on_a_terminal() -> None:
     report = compare(letter(), letter(n=210))
     text = format_report("brief", report, color=True)
-    assert "\x1b[31m207\x1b[0m\x1b[32m210\x1b[0m" in text
+    assert "\x1b[31;9m207\x1b[0m\x1b[32;4m210\x1b[0m" in text
     assert "[-" not in text and "{+" not in text
     plain = format_report("brief", report)
     assert "\x1b" not in plain
