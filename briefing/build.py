@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, as_completed, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from briefing import huisstijl, outputs, placeholders, snapshot
+from briefing import huisstijl, outputs, parallel, placeholders, snapshot
 from briefing.errors import (
     BriefingError,
     InputError,
@@ -132,38 +134,41 @@ def build(
     force: bool = False,
     jobs: int | None = None,
     pdf_variant: str | None = DEFAULT_PDF_VARIANT,
+    progress: Callable[[int, int, str, BuildResult | BriefingError], None] | None = None,
 ) -> list[BuildResult]:
     """Build letters into ``output/``; raise :class:`BuildProblems` if any had problems.
 
     Letters without problems are built even when others fail; their results are
-    on the exception. ``jobs`` is accepted for the CLI's ``--jobs``.
+    on the exception, in the order of ``letters``. Up to ``jobs`` letters (default:
+    one per core) are built at once, in warm worker processes; a single letter's
+    PDF is then made in a worker while this process makes its DOCX. ``progress``
+    is called as each letter finishes: ``(done, total, name, result or error)``.
     """
     root = Path(project).resolve()
     for fmt in formats:
         if fmt not in FORMATS:
             raise UsageError(f"onbekend formaat '{fmt}' (kies uit {', '.join(FORMATS)})")
-    if "pdf" in formats and pdf_variant is not None:
-        from briefing.writers.pdf import supported_variants
-
-        if pdf_variant not in supported_variants():
-            raise UsageError(
-                f"onbekende PDF-variant '{pdf_variant}' (kies uit {', '.join(supported_variants())})"
-            )
+    # An unknown --pdf-variant is checked where the PDF is made (_render): checking it
+    # here would import WeasyPrint (a second) even when nothing needs building.
+    jobs = parallel.cores() if jobs is None else jobs
+    if jobs < 1:
+        raise UsageError(f"--jobs moet minstens 1 zijn, niet {jobs}")
     paths = resolve_letters(root, letters)
     style = huisstijl.load(root)
     output = root / "output"
     results: list[BuildResult] = []
     problems: list[InputError] = []
     with outputs.project_lock(output):
-        for path in paths:
-            try:
-                results.append(
-                    _build_one(root, path, style, output, tuple(formats), draft, force, pdf_variant)
-                )
-            except Problems as exc:
-                problems.extend(exc.problems)
-            except InputError as exc:
-                problems.append(exc)
+        job = _Job(root, style, output, tuple(formats), draft, force, pdf_variant)
+        for outcome in _build_all(job, paths, jobs, progress):
+            if isinstance(outcome, BuildResult):
+                results.append(outcome)
+            elif isinstance(outcome, Problems):
+                problems.extend(outcome.problems)
+            elif isinstance(outcome, InputError):
+                problems.append(outcome)
+            else:
+                raise outcome
     if problems:
         raise BuildProblems(problems, results)
     return results
@@ -178,17 +183,14 @@ def _build_one(
     draft: bool,
     force: bool,
     pdf_variant: str | None,
+    pool: parallel.Pool | None = None,
 ) -> BuildResult:
     start = time.perf_counter()
     name = path.stem
     manifest = outputs.Manifest(output, name)
     targets = {fmt: output / f"{name}.{fmt}" for fmt in formats}
     digest = _inputs_digest(root, path, style, formats, draft, pdf_variant)
-    if (
-        manifest.inputs == digest
-        and not force
-        and all(t.exists() and not outputs.edited_since_build(t, manifest) for t in targets.values())
-    ):
+    if not force and _unchanged(manifest, digest, targets.values()):
         return BuildResult(name, unchanged=True, seconds=time.perf_counter() - start)
 
     prepared = prepare(root, path, draft)
@@ -204,8 +206,18 @@ def _build_one(
             )
         kept.append(outputs.keep_copy(docx))
 
-    data = {fmt: _render(fmt, prepared.letter, style, pdf_variant, root) for fmt in formats}
+    # With a pool, the PDF is made in a worker while this process makes the rest.
+    pdf = None
+    if pool is not None and "pdf" in formats:
+        pdf = pool.submit(_render, "pdf", prepared.letter, style, pdf_variant, root)
+    data = {
+        fmt: _render(fmt, prepared.letter, style, pdf_variant, root)
+        for fmt in formats
+        if fmt != "pdf" or pdf is None
+    }
     redline = _redline(output, name, prepared.letter, style) if "docx" in formats else None
+    if pdf is not None:
+        data["pdf"] = _worker_result(pdf, lambda: _render("pdf", prepared.letter, style, pdf_variant, root))
     for fmt, blob in data.items():
         outputs.write_atomic(targets[fmt], blob)
     written = [targets[f] for f in formats]
@@ -241,9 +253,106 @@ def _render(fmt: str, letter: Letter, style: huisstijl.HouseStyle, variant: str 
         from briefing.writers.docx import render_docx
 
         return render_docx(letter, style)
-    from briefing.writers.pdf import render_pdf  # imports WeasyPrint: only when a PDF is wanted
+    from briefing.writers.pdf import render_pdf, supported_variants  # imports WeasyPrint
 
+    if variant is not None and variant not in supported_variants():
+        raise UsageError(f"onbekende PDF-variant '{variant}' (kies uit {', '.join(supported_variants())})")
     return render_pdf(letter, style, variant=variant, base_dir=root)
+
+
+# --------------------------------------------------------------------------- in parallel
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """What every letter of one build shares (sent to the workers with each letter)."""
+
+    root: Path
+    style: huisstijl.HouseStyle
+    output: Path
+    formats: tuple[str, ...]
+    draft: bool
+    force: bool
+    pdf_variant: str | None
+
+    def needs_build(self, path: Path) -> bool:
+        """Whether ``path``'s outputs are missing, edited or older than its inputs."""
+        if self.force:
+            return True
+        name = path.stem
+        digest = _inputs_digest(self.root, path, self.style, self.formats, self.draft, self.pdf_variant)
+        targets = [self.output / f"{name}.{fmt}" for fmt in self.formats]
+        return not _unchanged(outputs.Manifest(self.output, name), digest, targets)
+
+    def run(self, path: Path, pool: parallel.Pool | None = None) -> BuildResult | BriefingError:
+        """Build one letter; a problem is returned, not raised, so that a worker can hand it back."""
+        try:
+            return _build_one(
+                self.root, path, self.style, self.output, self.formats, self.draft, self.force,
+                self.pdf_variant, pool,
+            )
+        except BriefingError as exc:
+            return exc
+
+
+def _build_all(
+    job: _Job, paths: list[Path], jobs: int, progress: Callable | None
+) -> list[BuildResult | BriefingError]:
+    """Every letter's result or problem, in the order of ``paths``.
+
+    Letters that need building go to ``jobs`` warm workers when there are several;
+    a single one is built here, its PDF in a worker. Unchanged letters are answered
+    here at once. Should a worker die, its letter is built here instead. A problem
+    that is not in a letter's input (an unwritable output, bad usage) stops the build.
+    """
+    paths = list(dict.fromkeys(paths))
+    outcomes: dict[Path, BuildResult | BriefingError] = {}
+
+    def finished(path: Path, outcome: BuildResult | BriefingError) -> None:
+        outcomes[path] = outcome
+        if progress is not None:
+            progress(len(outcomes), len(paths), path.stem, outcome)
+        if isinstance(outcome, BriefingError) and not isinstance(outcome, Problems | InputError):
+            raise outcome
+
+    todo = [path for path in paths if job.needs_build(path)]
+    for path in paths:
+        if path not in todo:
+            finished(path, job.run(path))
+    batch = jobs > 1 and len(todo) > 1
+    split = jobs > 1 and len(todo) == 1 and "pdf" in job.formats and len(job.formats) > 1
+    pdf = "pdf" in job.formats
+    pool = parallel.start(min(jobs, len(todo)), job.style.language, pdf) if batch or split else None
+    if batch and pool is not None:
+        futures = {pool.submit(job.run, path): path for path in todo}
+        try:
+            for future in as_completed(futures):
+                path = futures[future]
+                finished(path, _worker_result(future, lambda path=path: job.run(path)))
+        finally:  # on a problem that stops the build: no worker may write once the lock is released
+            for future in futures:
+                future.cancel()
+            wait(futures)
+    else:
+        for path in todo:
+            finished(path, job.run(path, pool))
+    return [outcomes[path] for path in paths]
+
+
+def _worker_result(future: Future, here: Callable):
+    """The worker's answer; if the worker died (out of memory, a crash), do the work here."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        parallel.shutdown()
+        return here()
+
+
+def _unchanged(manifest: outputs.Manifest, digest: str, targets: Iterable[Path]) -> bool:
+    """Whether the last build had these inputs and its outputs are still there, unedited."""
+    return manifest.inputs == digest and all(
+        t.exists() and not outputs.edited_since_build(t, manifest) for t in targets
+    )
 
 
 def _inputs_digest(

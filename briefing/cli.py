@@ -32,7 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--format", choices=("docx", "pdf"), help="alleen dit formaat")
     b.add_argument("--draft", action="store_true", help="bouw een CONCEPT, ook met plaatshouders")
     b.add_argument("--force", action="store_true", help="ook als er niets veranderd is of de DOCX bewerkt is")
-    b.add_argument("--jobs", type=int, default=None, metavar="N", help="aantal brieven tegelijk")
+    b.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="aantal brieven tegelijk (standaard: het aantal processorkernen)")
     b.add_argument("--pdf-variant", default="pdf/ua-1", metavar="VARIANT",
                    help="PDF-variant, bijv. pdf/ua-1 (standaard) of pdf/a-3b")
 
@@ -87,13 +88,26 @@ def _build(args: argparse.Namespace) -> int:
     formats = (args.format,) if args.format else ("docx", "pdf")
     variant = None if args.pdf_variant in ("", "geen", "none") else args.pdf_variant
     try:
-        results = build(args.letters, args.project, formats, args.draft, args.force, args.jobs, variant)
+        results = build(
+            args.letters, args.project, formats, args.draft, args.force, args.jobs, variant, _progress
+        )
     except BuildProblems as exc:
         _print_results(exc.results, args.project)
         _report(exc.problems)
         return EXIT_INPUT
     _print_results(results, args.project)
     return EXIT_OK
+
+
+def _progress(done: int, total: int, name: str, outcome: object) -> None:
+    """One line on stderr per finished letter of a batch: ``[3/12] naam (0.61 s)``."""
+    if total < 2:
+        return
+    if isinstance(outcome, BriefingError):
+        state = "fout"
+    else:
+        state = "ongewijzigd" if outcome.unchanged else f"{outcome.seconds:.2f} s"
+    print(f"[{done}/{total}] {name} ({state})", file=sys.stderr, flush=True)
 
 
 def _print_results(results, project: Path) -> None:

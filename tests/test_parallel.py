@@ -1,0 +1,104 @@
+"""``build(jobs=N)``: letters built in worker processes give the same files, in the same order.
+
+No test here depends on timing: the benchmark (``benchmarks/run.py``) measures speed.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefing.build import BuildProblems, build
+from briefing.errors import UsageError
+
+ROOT = Path(__file__).resolve().parent.parent
+LETTER = "armenie-azerbeidzjan"
+NAMES = ["brief-a", "brief-b", "brief-c"]
+
+
+def make_project(folder: Path, names: list[str]) -> Path:
+    """The example letter under each of ``names``, with its shared facts and template."""
+    (folder / "facts").mkdir(parents=True)
+    shutil.copy(ROOT / "facts" / "_personen.yaml", folder / "facts")
+    shutil.copytree(ROOT / "templates", folder / "templates")
+    text = (ROOT / "facts" / f"{LETTER}.yaml").read_text(encoding="utf-8")
+    for i, name in enumerate(names):
+        # Each letter a little different, so that a mix-up between letters would show.
+        (folder / "facts" / f"{name}.yaml").write_text(
+            text.replace("armeense_soldaten: 207", f"armeense_soldaten: {207 + i}"), encoding="utf-8"
+        )
+    return folder
+
+
+def outputs(project: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((project / "output").glob("*.*")) if p.is_file()}
+
+
+def test_two_jobs_write_the_same_files_as_one(tmp_path: Path) -> None:
+    one, two = make_project(tmp_path / "one", NAMES), make_project(tmp_path / "two", NAMES)
+    seen: list[tuple[int, int, str]] = []
+    results_one = build(project=one, jobs=1)
+    def progress(done: int, total: int, name: str, _outcome: object) -> None:
+        seen.append((done, total, name))
+
+    results_two = build(project=two, jobs=2, progress=progress)
+    assert [r.name for r in results_one] == [r.name for r in results_two] == NAMES
+    assert all(not r.unchanged for r in results_two)
+    files = outputs(one)
+    assert sorted(files) == sorted(f"{n}.{ext}" for n in NAMES for ext in ("docx", "pdf"))
+    assert outputs(two) == files  # byte for byte
+    assert [done for done, _, _ in seen] == [1, 2, 3]
+    assert {total for _, total, _ in seen} == {3}
+    assert sorted(name for _, _, name in seen) == NAMES
+
+
+def test_a_single_letter_made_in_two_processes_is_the_same(tmp_path: Path) -> None:
+    """With jobs > 1 one letter's PDF is made in a worker, its DOCX here: same bytes as one process."""
+    one, two = make_project(tmp_path / "one", [LETTER]), make_project(tmp_path / "two", [LETTER])
+    build(project=one, jobs=1)
+    build(project=two, jobs=2)
+    assert outputs(two) == outputs(one)
+
+
+def test_unchanged_letters_are_skipped_in_a_batch(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", NAMES)
+    build(project=project, jobs=2)
+    (project / "facts" / "brief-b.yaml").write_text(
+        (project / "facts" / "brief-b.yaml").read_text(encoding="utf-8").replace(": 208", ": 209"),
+        encoding="utf-8",
+    )
+    results = build(project=project, jobs=2)
+    assert [(r.name, r.unchanged) for r in results] == [
+        ("brief-a", True), ("brief-b", False), ("brief-c", True)
+    ]
+
+
+def test_problems_are_collected_in_order_and_the_rest_is_built(tmp_path: Path) -> None:
+    names = ["brief-a", "brief-b", "brief-c", "brief-d"]
+    project = make_project(tmp_path / "p", names)
+    for name in ("brief-b", "brief-d"):  # a placeholder stops a normal build
+        path = project / "facts" / f"{name}.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("voor Buitenlandse Zaken\n", "[naam]\n", 1), encoding="utf-8")
+    with pytest.raises(BuildProblems) as caught:
+        build(project=project, jobs=2)
+    assert [r.name for r in caught.value.results] == ["brief-a", "brief-c"]
+    assert len(caught.value.problems) == 2
+    assert ["brief-b" in str(p) for p in caught.value.problems] == [True, False]
+    assert ["brief-d" in str(p) for p in caught.value.problems] == [False, True]
+    assert sorted(outputs(project)) == ["brief-a.docx", "brief-a.pdf", "brief-c.docx", "brief-c.pdf"]
+
+
+def test_an_unknown_pdf_variant_stops_a_parallel_batch_before_anything_is_written(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", NAMES)
+    with pytest.raises(UsageError, match="pdf/a-9z"):
+        build(project=project, jobs=2, pdf_variant="pdf/a-9z")
+    assert outputs(project) == {}
+
+
+@pytest.mark.parametrize("jobs", [0, -1])
+def test_jobs_must_be_at_least_one(tmp_path: Path, jobs: int) -> None:
+    with pytest.raises(UsageError, match="--jobs"):
+        build(project=make_project(tmp_path / "p", [LETTER]), jobs=jobs)
