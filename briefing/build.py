@@ -8,13 +8,16 @@ never overwriting a DOCX that was edited after briefing wrote it.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+import yaml
 
 from briefing import huisstijl, outputs, parallel, placeholders, snapshot
 from briefing.errors import (
@@ -26,15 +29,16 @@ from briefing.errors import (
     TemplateError,
     UsageError,
 )
-from briefing.facts import LetterFacts, letter_files, load_letter
+from briefing.facts import LetterFacts, letter_files, load_letter, shared_files
 from briefing.model import Letter
 from briefing.numbering import number
 from briefing.parse import parse
-from briefing.render import render_letter
+from briefing.render import render_letter, template_dependencies
 
 FORMATS = ("docx", "pdf")
 DEFAULT_PDF_VARIANT = "pdf/ua-1"
 VERSION = "0.1.0"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # only to find a letter's sjabloon
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,7 +370,7 @@ def _inputs_digest(
     """Digest of everything an output depends on (see :func:`dependencies`)."""
     h = hashlib.sha256()
     h.update(repr((VERSION, formats, draft, variant, style)).encode())
-    for dep in dependencies(root, path):
+    for dep in dependencies(root, path, style):
         h.update(str(dep.relative_to(root) if dep.is_relative_to(root) else dep).encode())
         try:
             h.update(dep.read_bytes())
@@ -375,12 +379,44 @@ def _inputs_digest(
     return h.hexdigest()
 
 
-def dependencies(root: Path, path: Path) -> list[Path]:
-    """Files a letter's outputs depend on: its facts, shared facts, templates, settings."""
-    deps = [path, root / "briefing.toml"]
-    deps += sorted((root / "facts").glob("_*.yaml"))
-    deps += sorted((root / "templates").rglob("*"))
-    return [d for d in deps if d.is_file() or d == root / "briefing.toml"]
+def dependencies(root: Path, path: Path, style: huisstijl.HouseStyle | None = None) -> list[Path]:
+    """Files a letter's outputs depend on, as precisely as can be known before building.
+
+    The letter file, ``briefing.toml``, the templates its template includes or imports
+    (recursively), the shared-facts files whose names those templates read, and the logo
+    and font files the house style names. When that cannot be known statically (the
+    letter or a template does not parse, an include's name is computed), every template
+    and every shared-facts file. (The tool's version is part of the digest.)
+    """
+    root = Path(root)
+    templates = root / "templates"
+    used = _templates_used(root, path)
+    if used is None:
+        template_files = sorted(p for p in templates.rglob("*") if p.is_file()) if templates.is_dir() else []
+        shared = shared_files(root)
+    else:
+        template_files = sorted(templates / name for name in used[0])
+        shared = [p for p in shared_files(root) if p.stem[1:] in used[1]]
+    if style is None:
+        try:
+            style = huisstijl.load(root)
+        except InputError:
+            style = huisstijl.HouseStyle()
+    house = [Path(f) for f in (style.logo, style.logo_png, *style.font_pdf_files)]
+    deps = [path, root / "briefing.toml", *template_files, *shared, *house]
+    return [d for d in dict.fromkeys(deps) if d.is_file() or d == root / "briefing.toml"]
+
+
+def _templates_used(root: Path, path: Path) -> tuple[set[str], set[str]] | None:
+    """(templates, names) of a letter's template (see :func:`render.template_dependencies`)."""
+    try:
+        data = yaml.load(path.read_bytes().decode("utf-8-sig"), Loader=_YAML_LOADER)
+        sjabloon = PurePosixPath(data["brief"]["sjabloon"])
+    except Exception:  # an unreadable letter: the build reports it
+        return None
+    if sjabloon.is_absolute() or ".." in sjabloon.parts:
+        return None
+    return template_dependencies(root / "templates", sjabloon.as_posix())
 
 
 # --------------------------------------------------------------------------- locating errors
@@ -394,7 +430,7 @@ def _find(path: Path, needles: Iterable[str]) -> int | None:
     """The first line of ``path`` that contains any of ``needles``."""
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return None
     for needle in needles:
         for number_, line in enumerate(lines, 1):
@@ -404,24 +440,73 @@ def _find(path: Path, needles: Iterable[str]) -> int | None:
 
 
 def _locate(exc: TemplateError, facts: LetterFacts, root: Path, markdown: str) -> TemplateError:
-    """Point a model-stage error (which knows only a Markdown line) at the template."""
+    """Point a model-stage error (which knows only a Markdown line) at the template.
+
+    Searched: the letter's template, then the templates it includes; a ``ref`` whose id
+    comes from a fact, in the letter file. A Markdown line that is not in any template
+    as written (facts were filled in) is matched to the most similar template line.
+    """
     needles: list[str] = []
+    in_facts: list[str] = []  # what to look for in the letter file
     message = exc.message
+    sources = _template_sources(facts, root)
+    text_line = None
+    if exc.line is not None:
+        lines = markdown.splitlines()
+        if 0 < exc.line <= len(lines):
+            text_line = lines[exc.line - 1].strip()
     if "ref('" in message:
         target = message.split("ref('", 1)[1].split("'", 1)[0]
         needles = [f'ref("{target}")', f"ref('{target}')", f"<ref:{target}>"]
+        sources += [facts.path]  # ref(fact): the id is written in the letter file
+        in_facts = [target]
     elif "[^" in message:
         label = message.split("[^", 1)[1].split("]", 1)[0]
         needles = [f"[^{label}]:" if "gedefinieerd maar" in message else f"[^{label}]", f"[^{label}]"]
-    elif exc.line is not None:
-        lines = markdown.splitlines()
-        if 0 < exc.line <= len(lines):
-            needles = [lines[exc.line - 1].strip()]
-    line = _find(facts.template, needles)
+    elif message.startswith("afbeelding '"):
+        src = message.split("'", 2)[1]
+        needles = [f"]({src}", "!["]
+    elif text_line:
+        needles = [text_line]
+    for source in sources:
+        found = _find(source, in_facts if source == facts.path else needles)
+        if found is not None:
+            return TemplateError(message, _rel(source, root), found, None, exc.hint)
+    if text_line:
+        best = _most_similar(sources, text_line)
+        if best is not None:
+            return TemplateError(message, _rel(best[0], root), best[1], None, exc.hint)
     hint = exc.hint
-    if line is None and exc.line is not None:
+    if exc.line is not None:
         hint = f"regel {exc.line} van de gegenereerde tekst" + (f"; {hint}" if hint else "")
-    return TemplateError(message, _rel(facts.template, root), line, None, hint)
+    return TemplateError(message, _rel(facts.template, root), None, None, hint)
+
+
+def _template_sources(facts: LetterFacts, root: Path) -> list[Path]:
+    """The letter's template first, then the templates it includes or imports."""
+    folder = root / "templates"
+    sjabloon = facts.template.resolve().relative_to(folder.resolve()).as_posix()
+    used = template_dependencies(folder, sjabloon)
+    others = sorted(folder / name for name in used[0] if name != sjabloon) if used else []
+    return [facts.template, *others]
+
+
+def _most_similar(sources: Iterable[Path], text: str) -> tuple[Path, int] | None:
+    """The template line most like a line of the generated text (facts filled in), if one is."""
+    best: tuple[float, Path, int] | None = None
+    for source in sources:
+        try:
+            lines = source.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number_, line in enumerate(lines, 1):
+            matcher = difflib.SequenceMatcher(None, line.strip(), text, autojunk=False)
+            if matcher.real_quick_ratio() < 0.5 or matcher.quick_ratio() < 0.5:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= 0.5 and (best is None or ratio > best[0]):
+                best = (ratio, source, number_)
+    return (best[1], best[2]) if best else None
 
 
 def _placeholder_error(text: str, facts: LetterFacts, root: Path) -> PlaceholderError:

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from briefing import dutch, schema
+from briefing import characters, dutch, schema
 from briefing.errors import FactsError, Problems
 from briefing.model import Afzender, Meta, Ondertekenaar
 
@@ -134,6 +134,14 @@ _YAML_MESSAGES = {
     "did not find expected '-' indicator": (
         "hier verwachtte ik een lijstelement '- …'", "klopt het inspringen?",
     ),
+    "expected <block end>, but found '?'": (
+        "hier kan geen sleutel staan",
+        "lijstelementen ('- …') en sleutels ('naam: …') kunnen niet op hetzelfde niveau staan; "
+        "klopt het inspringen?",
+    ),
+    "expected <block end>, but found '-'": (
+        "hier kan geen lijstelement ('- …') staan", "klopt het inspringen?",
+    ),
     "found undefined alias": ("onbekende verwijzing (alias)", "definieer eerst het anker met &naam"),
     "found unhashable key": ("een sleutel moet een naam zijn, geen lijst of mapping", None),
     "expected <document start>, but found '<block mapping start>'": (
@@ -163,7 +171,23 @@ def _read_yaml(path: Path, shown: Path) -> tuple[Any, dict[str, int], list[Facts
         raise FactsError(
             "het bestand is geen geldige UTF-8-tekst", shown, line, hint="sla het bestand op als UTF-8"
         ) from None
-    loader = _Loader(text, str(shown))
+    invalid = next(characters.find_invalid(text), None)
+    if invalid is not None:
+        line, column, char = invalid
+        raise FactsError(
+            f"het teken {characters.describe(char)} kan niet in een brief", shown, line, column,
+            hint="verwijder het; het komt vaak mee bij kopiëren uit een ander programma",
+        )
+    try:
+        loader = _Loader(text, str(shown))
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (DEL, C1 controls)
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise FactsError(
+            f"het teken {characters.describe(chr(exc.character))} is niet toegestaan in YAML",
+            shown, line, column,
+            hint="verwijder het, of schrijf het als \\u-code tussen dubbele aanhalingstekens",
+        ) from None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -177,7 +201,26 @@ def _read_yaml(path: Path, shown: Path) -> tuple[Any, dict[str, int], list[Facts
     if node is not None:
         lines[""] = node.start_mark.line + 1
         _collect_lines(node, "", lines)
-    return data, lines, loader.problems
+    return data, lines, loader.problems + list(_invalid_values(data, "", lines, shown))
+
+
+def _invalid_values(value: Any, path: str, lines: dict[str, int], shown: Path) -> Iterator[FactsError]:
+    """Characters a DOCX cannot hold, written as escapes (``"\\x0b"``) in a quoted value."""
+    if isinstance(value, str):
+        for _, _, char in characters.find_invalid(value):
+            where = f"in '{path}' " if path else ""
+            yield FactsError(
+                f"het teken {characters.describe(char)} {where}kan niet in een brief", shown,
+                lines.get(path), hint="haal het weg uit de tekst",
+            )
+            return
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _invalid_values(key, path, lines, shown)
+            yield from _invalid_values(item, f"{path}.{key}" if path else str(key), lines, shown)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _invalid_values(item, f"{path}.{index}" if path else str(index), lines, shown)
 
 
 def _yaml_error(exc: yaml.MarkedYAMLError, shown: Path) -> FactsError:
@@ -325,7 +368,7 @@ def _load_shared(project: Path) -> tuple[dict[str, Any], dict[str, Path], list[F
             problems.append(exc)
             continue
         problems += soft
-        values[name] = data
+        values[name] = {} if data is None else data  # an empty file: no facts yet
         files[name] = file
     return values, files, problems
 

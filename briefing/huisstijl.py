@@ -8,6 +8,8 @@ licensed Rijksoverheid fonts).
 
 from __future__ import annotations
 
+import difflib
+import re
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -110,26 +112,93 @@ def retouradres(meta: Meta) -> str:
 
 
 def load(project: Path) -> HouseStyle:
-    """The default house style with ``[huisstijl]`` of ``briefing.toml`` applied."""
+    """The default house style with ``[huisstijl]`` of ``briefing.toml`` applied.
+
+    Raises :class:`FactsError` naming ``briefing.toml`` and the line for invalid TOML,
+    an unknown setting (with the closest one), a value of the wrong kind, or a logo or
+    font file that does not exist.
+    """
     path = project / "briefing.toml"
     if not path.exists():
         return HouseStyle()
+    shown = "briefing.toml"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise FactsError("het bestand is geen geldige UTF-8-tekst", shown, line,
+                         hint="sla het bestand op als UTF-8") from None
+    except OSError as exc:
+        raise FactsError(f"kan het bestand niet lezen: {exc.strerror or exc}", shown) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise FactsError(f"ongeldig TOML: {exc}", path) from None
+        where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+        line, column = (int(where[1]), int(where[2])) if where else (None, None)
+        raise FactsError(f"ongeldig TOML: {message}", shown, line, column,
+                         hint="zie https://toml.io; tekst staat tussen aanhalingstekens") from None
     overrides = data.get("huisstijl", {})
+    if not isinstance(overrides, dict):
+        raise FactsError("[huisstijl] moet een tabel zijn", shown, _line_of(text, "huisstijl"))
     known = {f.name: f for f in fields(HouseStyle)}
-    for key in overrides:
+    defaults = HouseStyle()
+    for key, value in overrides.items():
         if key not in known:
-            raise FactsError(f"onbekende huisstijl-instelling '{key}'", path)
+            close = difflib.get_close_matches(key, list(known), n=1)
+            raise FactsError(f"onbekende huisstijl-instelling '{key}'", shown, _line_of(text, key),
+                             hint=f"bedoelde u '{close[0]}'?" if close else None)
+        wanted = _kind(getattr(defaults, key))
+        if not _fits(value, wanted):
+            raise FactsError(f"huisstijl-instelling '{key}' moet {_KIND_NAMES[wanted]} zijn",
+                             shown, _line_of(text, key))
     values = dict(overrides)
     for key in ("logo", "logo_png"):
         if key in values:
             values[key] = str((project / values[key]).resolve())
     if "font_pdf_files" in values:
         values["font_pdf_files"] = tuple(str((project / f).resolve()) for f in values["font_pdf_files"])
-    return replace(HouseStyle(), **values)
+    for key in ("logo", "logo_png", "font_pdf_files"):
+        for file in (values[key],) if isinstance(values.get(key), str) else values.get(key, ()):
+            if not Path(file).is_file():
+                raise FactsError(f"bestand '{_relative(Path(file), project)}' van '{key}' bestaat niet",
+                                 shown, _line_of(text, key), hint="paden zijn ten opzichte van de projectmap")
+    return replace(defaults, **values)
+
+
+_KIND_NAMES = {"number": "een getal", "text": "een tekst", "texts": "een lijst van teksten"}
+
+
+def _kind(default: object) -> str:
+    if isinstance(default, float):
+        return "number"
+    if isinstance(default, tuple):
+        return "texts"
+    return "text"  # str, or None for an optional text (woordmerk)
+
+
+def _fits(value: object, kind: str) -> bool:
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "texts":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, str)
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The line of ``key = …`` (or ``[key]``) in the TOML text."""
+    pattern = re.compile(rf"^\s*(\[\s*{re.escape(key)}\s*\]|\"?{re.escape(key)}\"?\s*=)")
+    for number, line in enumerate(text.splitlines(), 1):
+        if pattern.match(line):
+            return number
+    return None
+
+
+def _relative(path: Path, project: Path) -> str:
+    try:
+        return path.relative_to(project.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def bijlagen_regels(meta: Meta) -> tuple[str, ...]:

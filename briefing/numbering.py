@@ -103,7 +103,10 @@ def _number_headings(blocks: tuple[Block, ...], enabled: bool) -> tuple[Block, .
         if isinstance(b, Heading):
             if b.id:
                 if b.id in seen:
-                    raise TemplateError(f"de kop-id '{b.id}' komt twee keer voor")
+                    raise TemplateError(
+                        f"de kop-id '{b.id}' komt twee keer voor", line=b.line,
+                        hint="geef elke kop een eigen id",
+                    )
                 seen.add(b.id)
             if enabled and b.numbered:
                 counters[b.level - 1] += 1

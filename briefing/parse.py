@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
 
+from briefing import characters
 from briefing.errors import TemplateError
 from briefing.model import (
     Block,
@@ -61,6 +62,12 @@ def parse(markdown: str, meta: Meta) -> Letter:
     Raises :class:`TemplateError` (line = Markdown line) for constructs a
     Kamerbrief cannot hold, such as a fourth heading level or raw HTML.
     """
+    invalid = next(characters.find_invalid(markdown), None)
+    if invalid is not None:  # from a string literal in the template, say "\\x0b"
+        raise TemplateError(
+            f"het teken {characters.describe(invalid[2])} kan niet in een brief", line=invalid[0],
+            hint="het komt uit het sjabloon (een \\x-code in een tekst tussen aanhalingstekens?)",
+        )
     env: dict = {}
     tree = SyntaxTreeNode(_markdown().parse(markdown, env))
     _check_footnotes(markdown, env)
@@ -114,7 +121,12 @@ def _block(node: SyntaxTreeNode) -> Block:
             line=_line(node),
             hint="gebruik alinea's, koppen (#, ##, ###), lijsten, tabellen en voetnoten",
         )
-    return handler(node)
+    try:
+        return handler(node)
+    except TemplateError as exc:  # an inline problem knows no line: it is this block's
+        if exc.line is None:
+            exc.line = _line(node)
+        raise
 
 
 def _paragraph(node: SyntaxTreeNode) -> Paragraph:
@@ -233,5 +245,14 @@ def _inline(node: SyntaxTreeNode) -> Inline | None:
     if kind == "footnote_ref":
         return NoteRef(node.meta.get("label") or f"_{node.meta['id']}")
     if kind == "image":
-        raise TemplateError("afbeeldingen worden nog niet ondersteund in een Kamerbrief", line=_line(node))
+        src = str(node.attrs.get("src", ""))
+        remote = "://" in src or src.startswith("//")
+        raise TemplateError(
+            f"afbeelding '{src}': afbeeldingen worden niet ondersteund in een Kamerbrief",
+            line=_line(node),
+            hint=(
+                "briefing haalt niets van internet; voeg de afbeelding als bijlage toe" if remote
+                else "voeg de afbeelding als bijlage toe"
+            ),
+        )
     raise TemplateError(f"onbekende opmaak '{kind}'", line=_line(node))

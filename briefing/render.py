@@ -25,6 +25,7 @@ from types import TracebackType
 from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound, Undefined, pass_context
+from jinja2 import meta as jinja_meta
 from jinja2.exceptions import (
     SecurityError,
     TemplateRuntimeError,
@@ -36,7 +37,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import missing
 from markupsafe import Markup
 
-from briefing import dutch
+from briefing import characters, dutch
 from briefing.errors import InputError, TemplateError
 from briefing.facts import LetterFacts
 from briefing.schema import BRIEF_KEYS
@@ -47,6 +48,7 @@ __all__ = [
     "keep_newline_after_text",
     "protect_heading_attributes",
     "render_letter",
+    "template_dependencies",
 ]
 
 FILTERS = ("datum", "periode", "getal", "woorden", "bedrag", "procent", "opsomming", "markdown")
@@ -109,13 +111,27 @@ class _Loader(FileSystemLoader):
     """
 
     def __init__(self, folder: Path) -> None:
-        super().__init__(str(folder))
+        super().__init__(str(folder), encoding="utf-8-sig")  # a BOM (Windows editors) is dropped
         self.folder = folder
 
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
+        shown = (Path("templates") / template).as_posix()
+        try:
+            source, filename, uptodate = super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            line = exc.object[: exc.start].count(b"\n") + 1
+            raise TemplateError(
+                "het bestand is geen geldige UTF-8-tekst", shown, line, hint="sla het bestand op als UTF-8"
+            ) from None
         if not Path(filename).resolve().is_relative_to(self.folder):  # a link out of templates/
             raise TemplateNotFound(template)
+        invalid = next(characters.find_invalid(source), None)
+        if invalid is not None:
+            line, column, char = invalid
+            raise TemplateError(
+                f"het teken {characters.describe(char)} kan niet in een brief", shown, line, column,
+                hint="verwijder het; het komt vaak mee bij kopiëren uit een ander programma",
+            )
         return keep_newline_after_text(protect_heading_attributes(source)), filename, uptodate
 
 
@@ -293,6 +309,38 @@ def environment(templates: Path) -> SandboxedEnvironment:
     return env
 
 
+# --------------------------------------------------------------------------- what a template uses
+
+
+def template_dependencies(templates: Path, name: str) -> tuple[set[str], set[str]] | None:
+    """The templates ``name`` uses and the top-level names they read, or None if unknowable.
+
+    The templates are ``name`` itself and what it includes or imports, recursively; the
+    names are every variable read without being set (``personen``, ``brief``, …). Parsed
+    through :func:`environment`, so the heading-attribute pre-pass applies. None when a
+    template cannot be read or parsed, or includes a name computed at render time: the
+    caller then assumes everything is used (and the build reports the problem).
+    """
+    env = environment(Path(templates).resolve())
+    todo, used, names = [name], set(), set()
+    while todo:
+        current = todo.pop()
+        if current in used:
+            continue
+        used.add(current)
+        try:
+            source, filename, _ = env.loader.get_source(env, current)
+            ast = env.parse(source, current, filename)
+        except Exception:  # any problem: the build itself will report it
+            return None
+        names |= jinja_meta.find_undeclared_variables(ast)
+        for included in jinja_meta.find_referenced_templates(ast):
+            if included is None:  # {% include name_from_a_fact %}
+                return None
+            todo.append(included)
+    return used, names
+
+
 # --------------------------------------------------------------------------- rendering
 
 
@@ -312,6 +360,8 @@ def render_letter(facts: LetterFacts, project: Path) -> str:
 def _template_error(exc: Exception, facts: LetterFacts, folder: Path) -> TemplateError:
     if isinstance(exc, TemplateSyntaxError):
         return _syntax_error(exc, folder)
+    if isinstance(exc, TemplateError) and exc.file:  # located already (by the loader)
+        return exc
     file, line = _location(exc.__traceback__, folder)
     file = file or Path("templates") / facts.template.resolve().relative_to(folder)
 
@@ -399,6 +449,9 @@ def _unknown_filter(kind: str, name: str, folder: Path) -> tuple[str, str | None
 
 def _not_found(exc: TemplateNotFound, folder: Path) -> tuple[str, str | None]:
     name = str(exc.name)
+    if name.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", name):
+        hint = "een sjabloon neemt alleen bestanden uit templates/ op"
+        return f"sjabloon '{name}' ligt buiten templates/", hint
     known = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
     hint = f"bedoelde u '{close[0]}'?" if close else "een sjabloon neemt alleen bestanden uit templates/ op"
@@ -443,6 +496,8 @@ def _unknown_name(exc: _UnknownName, facts: LetterFacts) -> tuple[str, str | Non
         candidates = [str(k) for k in obj]
     else:
         candidates = [a for a in dir(obj) if not a.startswith("_")]
+    if isinstance(obj, Mapping) and not obj and where:
+        return f"onbekend feit '{full}'", f"'{where}' is leeg"
     close = difflib.get_close_matches(str(name), candidates, n=1, cutoff=0.6)
     hint = f"bedoelde u '{close[0]}'?" if close else (
         "beschikbaar: " + ", ".join(candidates[:10]) if isinstance(obj, Mapping) and candidates else None

@@ -228,7 +228,7 @@ ERRORS = {
         "bedoelde u 'deel/opgenomen.md.j2'?",
     ),
     "fout-include-buiten": (
-        "fout-include-buiten.md.j2", 2, "sjabloon '../facts/brief.yaml' niet gevonden in templates/",
+        "fout-include-buiten.md.j2", 2, "sjabloon '../facts/brief.yaml' ligt buiten templates/",
         "een sjabloon neemt alleen bestanden uit templates/ op",
     ),
 }  # fmt: skip

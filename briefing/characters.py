@@ -1,0 +1,47 @@
+"""Characters that cannot appear in a DOCX, found where they enter: facts and templates.
+
+A DOCX is XML 1.0, which has no place for most control characters (``\\x0b`` from a
+copied Word line break, ``\\x1b`` from a terminal, NUL), lone surrogates or U+FFFE
+and U+FFFF. lxml refuses them deep inside the DOCX writer; briefing finds them in
+the file they were typed in, so the author hears where (file, line, column).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+__all__ = ["describe", "find_invalid"]
+
+# Everything XML 1.0 does not allow: C0 controls except tab, LF and CR; surrogates; FFFE/FFFF.
+INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+_NAMES = {
+    "\x00": "NUL",
+    "\x0b": "verticale tab: een regeleinde uit Word?",
+    "\x0c": "pagina-einde",
+    "\x1b": "escape",
+}
+
+
+def describe(char: str) -> str:
+    """``U+000B (verticale tab …)``: the character as an author can look it up."""
+    if char in _NAMES:
+        name = _NAMES[char]
+    elif "\ud800" <= char <= "\udfff":
+        name = "halve UTF-16-code"
+    elif char in "\ufffe\uffff":
+        name = "geen teken"
+    else:
+        name = unicodedata.name(char, "stuurteken")
+    return f"U+{ord(char):04X} ({name})"
+
+
+def find_invalid(text: str) -> Iterator[tuple[int, int, str]]:
+    """Every invalid character in ``text`` as (line, column, character), both from 1."""
+    for match in INVALID.finditer(text):
+        start = match.start()
+        line = text.count("\n", 0, start) + 1
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        yield line, column, match.group()
