@@ -55,7 +55,9 @@ def sample_meta(**changes) -> Meta:
         slot="Hoogachtend,",
         ondertekenaars=(
             Ondertekenaar("De minister van Buitenlandse Zaken,", "W.B. Hoekstra"),
-            Ondertekenaar("De minister voor Buitenlandse Handel en Ontwikkelingssamenwerking,", "E.N.A.J. Schreinemacher"),
+            Ondertekenaar(
+                "De minister voor Buitenlandse Handel en Ontwikkelingssamenwerking,", "E.N.A.J. Schreinemacher"
+            ),
         ),
         bijlagen=("Verslag van de waarnemersmissie", "Kaart van het grensgebied"),
         nummering=True,
