@@ -56,7 +56,8 @@ def sample_meta(**changes) -> Meta:
         ondertekenaars=(
             Ondertekenaar("De minister van Buitenlandse Zaken,", "W.B. Hoekstra"),
             Ondertekenaar(
-                "De minister voor Buitenlandse Handel en Ontwikkelingssamenwerking,", "E.N.A.J. Schreinemacher"
+                "De minister voor Buitenlandse Handel en Ontwikkelingssamenwerking,",
+                "E.N.A.J. Schreinemacher",
             ),
         ),
         bijlagen=("Verslag van de waarnemersmissie", "Kaart van het grensgebied"),
