@@ -44,6 +44,16 @@ def _parser() -> argparse.ArgumentParser:
     d = sub.add_parser("diff", help="wat de brief anders zegt dan bij de laatste build")
     d.add_argument("letter", metavar="LETTER", help="naam of pad van een brief")
     with_project(d)
+
+    w = sub.add_parser("watch", help="bouw opnieuw bij elke wijziging (stoppen met Ctrl-C)")
+    with_project(w)
+    w.add_argument("--draft", action="store_true", help="bouw een CONCEPT, ook met plaatshouders")
+
+    n = sub.add_parser("new", help="maak een nieuwe brief: facts/NAME.yaml en templates/NAME.md.j2")
+    n.add_argument("name", metavar="NAME", help="naam van de brief, bijvoorbeeld voortgang-programma")
+    with_project(n)
+
+    sub.add_parser("schema", help="het JSON Schema van een briefbestand (voor editors)")
     return parser
 
 
@@ -60,6 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "diff":
             return _diff(args)
+        if args.command == "watch":
+            return _watch(args)
+        if args.command == "new":
+            return _new(args)
+        if args.command == "schema":
+            return _schema()
     except UsageError as exc:
         print(f"briefing: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -137,6 +153,34 @@ def _diff(args: argparse.Namespace) -> int:
 
     comparison = diff(args.letter, args.project)
     print(comparison.text(color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")), end="")
+    return EXIT_OK
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from briefing.watch import watch
+
+    try:
+        watch(args.project, out=lambda line: print(line, flush=True), draft=args.draft)
+    except KeyboardInterrupt:
+        print("gestopt", flush=True)
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from briefing.scaffold import new_letter
+
+    made = new_letter(args.name, args.project)
+    for path in (*made.created, made.facts, made.template):
+        print(f"gemaakt: {path}")
+    print(f"bouw de brief met: briefing build {args.name}" + (
+        f" --project {args.project}" if args.project != Path(".") else ""))
+    return EXIT_OK
+
+
+def _schema() -> int:
+    from briefing.schema import schema_json
+
+    sys.stdout.write(schema_json())
     return EXIT_OK
 
 

@@ -23,6 +23,8 @@ from pathlib import Path
 from briefing.errors import OutputError
 
 STATE_DIR = ".briefing"
+_UMASK = os.umask(0o022)  # read the process's umask (setting it is the only way) …
+os.umask(_UMASK)  # … and put it back
 
 
 def sha256(data: bytes) -> str:
@@ -35,6 +37,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file private (0600); an output is as readable as any new file.
+        os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
