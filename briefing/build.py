@@ -127,7 +127,8 @@ def check(letters: Sequence[str | Path] | None = None, project: str | Path = "."
             problems.extend(exc.problems)
         except InputError as exc:
             problems.append(exc)
-    return problems
+    # A problem in a shared file reaches every letter: report it once.
+    return list({str(p): p for p in problems}.values())
 
 
 def build(

@@ -74,5 +74,6 @@ class Problems(BriefingError):
     """Several input problems at once, so that a user sees them all in one run."""
 
     def __init__(self, problems: Iterable[InputError]) -> None:
-        self.problems = list(problems)
+        # The same problem (a shared-facts file read for each letter) is listed once.
+        self.problems = list({str(p): p for p in problems}.values())
         super().__init__("\n".join(str(p) for p in self.problems))

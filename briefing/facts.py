@@ -8,6 +8,7 @@ every letter sees under ``<name>``. All problems of a file are reported at once.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -142,6 +143,9 @@ _YAML_MESSAGES = {
     "expected <block end>, but found '-'": (
         "hier kan geen lijstelement ('- …') staan", "klopt het inspringen?",
     ),
+    "expected <block end>, but found '<scalar>'": (
+        "hier verwachtte ik een nieuwe sleutel of het einde van een lijst", "klopt het inspringen?",
+    ),
     "found undefined alias": ("onbekende verwijzing (alias)", "definieer eerst het anker met &naam"),
     "found unhashable key": ("een sleutel moet een naam zijn, geen lijst of mapping", None),
     "expected <document start>, but found '<block mapping start>'": (
@@ -192,7 +196,7 @@ def _read_yaml(path: Path, shown: Path) -> tuple[Any, dict[str, int], list[Facts
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        raise _yaml_error(exc, shown) from None
+        raise _yaml_error(exc, shown, text) from None
     except yaml.YAMLError as exc:
         raise FactsError(f"ongeldige YAML: {exc}", shown) from None
     finally:
@@ -223,9 +227,16 @@ def _invalid_values(value: Any, path: str, lines: dict[str, int], shown: Path) -
             yield from _invalid_values(item, f"{path}.{index}" if path else str(index), lines, shown)
 
 
-def _yaml_error(exc: yaml.MarkedYAMLError, shown: Path) -> FactsError:
+def _yaml_error(exc: yaml.MarkedYAMLError, shown: Path, text: str) -> FactsError:
     mark = exc.problem_mark or exc.context_mark
     problem = (exc.problem or "").strip()
+    # An opening quote without its closing one makes YAML read on, and fail lines later.
+    quote = _unclosed_quote(text, mark.line + 1) if mark else None
+    if quote is not None:
+        return FactsError(
+            "aanhalingsteken zonder sluitend aanhalingsteken", shown, quote[0], quote[1],
+            hint=f"YAML leest de tekst door tot regel {mark.line + 1}; sluit de tekst af met hetzelfde teken",
+        )
     message, hint = _YAML_MESSAGES.get(problem, (None, None))
     if message is None:
         if problem.startswith("could not determine a constructor for the tag"):
@@ -235,6 +246,28 @@ def _yaml_error(exc: yaml.MarkedYAMLError, shown: Path) -> FactsError:
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
     return FactsError(message, shown, line, column, hint)
+
+
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s#"'][^:#]*:\s+)?(["'])""")
+
+
+def _unclosed_quote(text: str, before: int) -> tuple[int, int] | None:
+    """(line, column) of a value opened with a quote never closed before line ``before``.
+
+    (A quoted text may run over several lines; only one that does not end before the
+    line YAML stumbled on is reported.)
+    """
+    lines = text.splitlines()[: before - 1]
+    for number, line in enumerate(lines, 1):
+        match = _QUOTED_VALUE.match(line)
+        if not match:
+            continue
+        quote = match[1]
+        rest = "\n".join([line[match.end():], *lines[number:]])
+        rest = rest.replace("\\\\", "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
+        if quote not in rest:
+            return number, match.end()
+    return None
 
 
 def _collect_lines(node: yaml.Node, prefix: str, out: dict[str, int]) -> None:
@@ -268,7 +301,7 @@ def load_letter(project: Path, letter_file: Path) -> LetterFacts:
     data, lines, problems = _read_yaml(path, shown)
 
     if data is None:
-        raise FactsError("het briefbestand is leeg", shown, hint="begin met 'brief:' (zie briefing new)")
+        raise FactsError("het briefbestand is leeg", shown, 1, hint="begin met 'brief:' (zie briefing new)")
     if not isinstance(data, dict):
         raise FactsError(
             f"een briefbestand bestaat uit sleutels ('brief:' en feiten), niet uit {schema.kind_of(data)}",

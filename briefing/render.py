@@ -331,9 +331,9 @@ def template_dependencies(templates: Path, name: str) -> tuple[set[str], set[str
         try:
             source, filename, _ = env.loader.get_source(env, current)
             ast = env.parse(source, current, filename)
+            names |= jinja_meta.find_undeclared_variables(ast)  # compiles: finds unknown filters
         except Exception:  # any problem: the build itself will report it
             return None
-        names |= jinja_meta.find_undeclared_variables(ast)
         for included in jinja_meta.find_referenced_templates(ast):
             if included is None:  # {% include name_from_a_fact %}
                 return None
@@ -371,8 +371,10 @@ def _template_error(exc: Exception, facts: LetterFacts, folder: Path) -> Templat
     if isinstance(exc, _UnknownName):
         return error(*_unknown_name(exc, facts))
     if isinstance(exc, SecurityError):
+        m = re.match(r"access to attribute '([^']*)' of '([^']*)' object is unsafe", str(exc))
+        what = f"'{m[1]}' van een {m[2]}-object" if m else str(exc)
         return error(
-            f"niet toegestaan in een sjabloon: {exc}", "een sjabloon leest feiten; het voert geen code uit"
+            f"niet toegestaan in een sjabloon: {what}", "een sjabloon leest feiten; het voert geen code uit"
         )
     if isinstance(exc, TemplateNotFound):
         return error(*_not_found(exc, folder))
@@ -428,8 +430,10 @@ def _syntax_error(exc: TemplateSyntaxError, folder: Path) -> TemplateError:
         return TemplateError(message, file, exc.lineno, hint=hint)
     text = exc.message or str(exc)
     hint = None
-    if m := re.search(r"looking for the following tags: '(\w+)'", text):
-        text, hint = "het sjabloon houdt op midden in een blok", f"ontbreekt er een {{% {m[1]} %}}?"
+    marker = "looking for the following tags:"
+    if marker in text and (tags := re.findall(r"'(\w+)'", text.split(marker, 1)[1])):
+        end = next((t for t in tags if t.startswith("end")), tags[0])  # 'elif' or 'else' or 'endif'
+        text, hint = "het sjabloon houdt op midden in een blok", f"ontbreekt er een {{% {end} %}}?"
     else:
         for pattern, dutch_text in _SYNTAX_MESSAGES:
             if found := pattern.search(text):

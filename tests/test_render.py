@@ -215,12 +215,12 @@ ERRORS = {
     ),
     "fout-sandbox": (
         "fout-sandbox.md.j2", 2,
-        "niet toegestaan in een sjabloon: access to attribute '__class__' of 'str' object is unsafe.",
+        "niet toegestaan in een sjabloon: '__class__' van een str-object",
         "een sjabloon leest feiten; het voert geen code uit",
     ),
     "fout-sandbox-brief": (
         "fout-sandbox-brief.md.j2", 3,
-        "niet toegestaan in een sjabloon: access to attribute '__class__' of 'dict' object is unsafe.",
+        "niet toegestaan in een sjabloon: '__class__' van een dict-object",
         "een sjabloon leest feiten; het voert geen code uit",
     ),
     "fout-include": (
