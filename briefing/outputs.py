@@ -100,7 +100,7 @@ def project_lock(output: Path) -> Iterator[None]:
     """Hold the project's build lock; a second build waits for the first to finish."""
     state = output / STATE_DIR
     state.mkdir(parents=True, exist_ok=True)
-    with open(state / "lock", "w") as fh:
+    with open(state / "lock", "a") as fh:  # "a": an unchanged build leaves even this file as it was
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
