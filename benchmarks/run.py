@@ -157,23 +157,25 @@ Op {{ datum | datum(relatief=True) }} kwamen de delegaties opnieuw bijeen om te 
 afbakening van de grens, de terugkeer van ontheemden en de uitwisseling van krijgsgevangenen. Volgens \
 de berichtgeving van beide zijden waren {{ (207 + i * j) | getal }} soldaten betrokken bij de gevechten \
 en kwamen {{ (80 + j) | getal }} burgers om het leven. Het kabinet volgt deze ontwikkelingen \
-aandachtig en zal uw Kamer informeren over de uitkomsten van de besprekingen.{% if j == 0 %}\
-[^n{{ i }}]{% endif %} Zie ook {{ ref("inleiding") }}.
+aandachtig en zal uw Kamer informeren over de uitkomsten van de besprekingen. Zie ook {{ ref("inleiding") }}.
 
 {% endfor %}
-[^n{{ i }}]: Kamerstuk 21 501-02, nr. {{ 2540 + i }}.
-
 {% endfor %}
 """
 
 
 def long_project(dest: Path, pages: int) -> Path:
-    """A project with one generated letter of about ``pages`` pages (same layout as the example)."""
+    """A project with one generated letter of about ``pages`` pages, made like the example.
+
+    Like the example it has no footnotes: the PDF writer lays a letter out again for
+    each footnote WeasyPrint puts on the wrong page (up to 8 times), which would
+    measure that repair rather than how cost grows with pages.
+    """
     example_project(dest, names=[])
     letter = yaml.safe_load((ROOT / "facts" / f"{LETTER}.yaml").read_text(encoding="utf-8"))
     letter = {"brief": {**letter["brief"], "sjabloon": "lang.md.j2"},
-              # About 1.27 sections (of four paragraphs and a footnote) fill a page.
-              "secties": max(1, round(pages * 1.27)), "alineas": 4, "datum": letter["brief"]["datum"]}
+              # About 1.39 sections (of four paragraphs) fill a page.
+              "secties": max(1, round(pages * 1.39)), "alineas": 4, "datum": letter["brief"]["datum"]}
     (dest / "facts" / "lang.yaml").write_text(yaml.safe_dump(letter, allow_unicode=True), encoding="utf-8")
     (dest / "templates" / "lang.md.j2").write_text(LONG_TEMPLATE, encoding="utf-8")
     return dest
@@ -436,6 +438,9 @@ class Bench:
             self.table.add("watch", seconds)
 
     def unchanged_build(self) -> None:
+        # Up to date first (not timed): a change of briefing itself since the last round
+        # (others work in this tree) may rightly have made the outputs stale.
+        run(briefing_cmd("build", "--project", str(self.unchanged)))
         r = run(briefing_cmd("build", "--project", str(self.unchanged)))
         if "ongewijzigd" not in r.stdout:
             raise RuntimeError("unchanged rebuild did not skip:\n" + r.stdout + r.stderr)

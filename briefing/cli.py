@@ -7,6 +7,8 @@ and line); 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -182,6 +184,21 @@ def _schema() -> int:
 
     sys.stdout.write(schema_json())
     return EXIT_OK
+
+
+def run() -> None:
+    """The ``briefing`` console script: :func:`main`, then a quick exit.
+
+    Once the exit handlers have run (they end the worker processes) and the output
+    is flushed, the process ends without tearing the interpreter down: freeing every
+    object of WeasyPrint, Babel and Jinja one by one takes 0.1–0.2 s per command.
+    """
+    status = main()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (briefing … | head)
+            stream.flush()
+    os._exit(status)
 
 
 if __name__ == "__main__":  # pragma: no cover

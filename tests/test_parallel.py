@@ -102,3 +102,47 @@ def test_an_unknown_pdf_variant_stops_a_parallel_batch_before_anything_is_writte
 def test_jobs_must_be_at_least_one(tmp_path: Path, jobs: int) -> None:
     with pytest.raises(UsageError, match="--jobs"):
         build(project=make_project(tmp_path / "p", [LETTER]), jobs=jobs)
+
+
+def test_the_cached_hyphenation_dictionary_gives_the_same_pdf(tmp_path: Path, monkeypatch, style) -> None:
+    """The Dutch patterns are kept parsed in the user's cache: same patterns, same PDF."""
+    import pyphen
+    from conftest import sample_letter
+
+    from briefing import parallel
+    from briefing.model import Letter, Paragraph, Text
+    from briefing.writers.pdf import render_pdf
+
+    sample = sample_letter()
+    words = "vredesbesprekingen krijgsgevangenen grensafbakeningsgesprekken waarnemersmissie " * 12
+    letter = Letter(sample.meta, (*sample.blocks, Paragraph((Text(words),))), sample.footnotes)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = pyphen.LANGUAGES[pyphen.language_fallback(style.language)]
+    monkeypatch.delitem(pyphen.hdcache, source, raising=False)
+    parallel.load_hyphenation(style.language)  # parses, and writes the cache
+    parsed = pyphen.hdcache.pop(source)
+    assert list((tmp_path / "cache" / "briefing").glob("*.marshal"))
+    without_cache = render_pdf(letter, style)  # WeasyPrint loads the dictionary itself
+    assert pyphen.hdcache.pop(source).cache  # this letter does hyphenate
+    parallel.load_hyphenation(style.language)  # from the cache
+    cached = pyphen.hdcache[source]
+    assert cached is not parsed
+    assert (cached.patterns, cached.maxlen) == (parsed.patterns, parsed.maxlen)
+    assert render_pdf(letter, style) == without_cache
+    assert cached.cache  # the cached dictionary was the one WeasyPrint used
+
+
+def test_a_damaged_hyphenation_cache_is_parsed_again(tmp_path: Path, monkeypatch) -> None:
+    import pyphen
+
+    from briefing import parallel
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    source = pyphen.LANGUAGES["nl_NL"]
+    monkeypatch.delitem(pyphen.hdcache, source, raising=False)
+    parallel.load_hyphenation("nl-NL")
+    (cache,) = (tmp_path / "briefing").glob("*.marshal")
+    cache.write_bytes(b"\x00garbage")
+    pyphen.hdcache.pop(source)
+    parallel.load_hyphenation("nl-NL")
+    assert pyphen.hdcache[source].positions("lettergrepen") == [3, 6, 9]
