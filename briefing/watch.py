@@ -125,6 +125,8 @@ def watch(
         out(f"briefing bewaakt {watcher.root} (stoppen met Ctrl-C)")
         _round(watcher, letters, out)
         _loop(watcher, interval, out, lambda: bool(interrupted) or stop())
+        if interrupted:
+            out("gestopt")
     finally:
         if main:
             signal.signal(signal.SIGINT, previous)
