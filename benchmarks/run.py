@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -181,6 +182,49 @@ def long_project(dest: Path, pages: int) -> Path:
     return dest
 
 
+def watch_command(project: Path, edits: int) -> list[float]:
+    """``briefing watch`` as a user runs it: seconds from saving a changed figure to the new PDF.
+
+    The PDF counts as new when its file is replaced (briefing writes atomically), so the
+    time includes watch's polling of the facts as well as the rebuild.
+    """
+    facts = project / "facts" / f"{LETTER}.yaml"
+    pdf = project / "output" / f"{LETTER}.pdf"
+    proc = subprocess.Popen(briefing_cmd("watch", "--project", str(project)), env=ENV, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    reader.start()
+    seconds = []
+    try:
+        deadline = time.perf_counter() + 60
+        while not any("geschreven" in line or "ongewijzigd" in line for line in lines):
+            if proc.poll() is not None or time.perf_counter() > deadline:
+                raise RuntimeError("briefing watch did not build:\n" + "".join(lines))
+            time.sleep(0.01)
+        time.sleep(0.3)  # let it settle into polling
+        text = facts.read_text(encoding="utf-8")
+        for i in range(edits):
+            before = pdf.stat().st_ino, pdf.stat().st_mtime_ns
+            text = re.sub(r"(armeense_soldaten:\s*)(\d+)", lambda m: f"{m[1]}{int(m[2]) + 1}", text)
+            facts.write_text(text, encoding="utf-8")
+            saved = time.perf_counter()
+            while (pdf.stat().st_ino, pdf.stat().st_mtime_ns) == before:
+                if time.perf_counter() - saved > 30:
+                    raise RuntimeError(f"briefing watch did not rebuild (edit {i + 1}):\n" + "".join(lines))
+                time.sleep(0.002)
+            seconds.append(time.perf_counter() - saved)
+            time.sleep(0.6)  # the rest of that round (DOCX, redline, snapshot) before the next save
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return seconds
+
+
 def pdf_pages(path: Path) -> int | None:
     try:
         info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
@@ -313,6 +357,9 @@ class Bench:
         self.unchanged = example_project(w / "unchanged")
         run(briefing_cmd("build", "--project", str(self.unchanged)))
         self.batch = example_project(w / "batch", [f"brief-{i:02d}" for i in range(1, BATCH + 1)])
+        # Built once, so that every measured batch rebuilds letters that were built before,
+        # as the example's cold build does (it then also writes <letter>.wijzigingen.docx).
+        run(briefing_cmd("build", "--project", str(self.batch)))
         self.profile = w / "lo-profile"
         self.soffice = shutil.which("soffice") or shutil.which("libreoffice")
         if self.soffice:  # a throwaway profile, created once: later conversions start as a user's do
@@ -357,7 +404,8 @@ class Bench:
                   target="≤ LibreOffice converting the DOCX")
             t.row("stages total", "  stages, one process, in order: total")
             for stage in ("start", "import pipeline", "import DOCX writer", "import WeasyPrint",
-                          "load facts", "render template", "parse + number", "DOCX", "PDF"):
+                          "load facts", "render template", "parse + number", "DOCX", "redline DOCX",
+                          "hyphenation dictionary", "PDF"):
                 label = "python start-up" if stage == "start" else stage
                 t.row(f"stage {stage}", f"  · {label}")
             self.tasks.append(("cold build", self.cold))
@@ -365,8 +413,9 @@ class Bench:
         if self.wanted("watch") or self.wanted("unchanged"):
             t.heading("rebuilds")
         if self.wanted("watch"):
-            t.row("watch", "watch path: one-fact edit → new PDF (warm process)", target="≤ 0.5 s")
-            t.row("watch first", "  (the first build in that process)")
+            t.row("watch cli", "`briefing watch`: save of one fact → new PDF on disk", target="≤ 0.5 s")
+            t.row("watch", "  the rebuild alone: `build()` again in a warm process")
+            t.row("watch first", "  (the first, cold build in that process)")
             self.tasks.append(("watch", self.watch))
         if self.wanted("unchanged"):
             t.row("unchanged", "unchanged rebuild, cold `briefing build` (skips)", target="< 0.5 s")
@@ -402,6 +451,7 @@ class Bench:
             t.row("floor import", "  · import WeasyPrint + python-docx")
             t.row("floor pdf", "  · `HTML(string=…).write_pdf()`")
             t.row("floor docx", "  · python-docx, same paragraphs, save")
+            t.row("floor warm", "  · the PDF once more in that process (warm: a batch's cost per letter)")
             t.row("overhead", "our cold build ÷ floor", unit="×", target="≤ 1.10× (overhead ≤ 10%)")
             self.tasks.append(("floor", self.floor))
         if self.wanted("memory"):
@@ -436,6 +486,8 @@ class Bench:
         self.table.add("watch first", data["first build"])
         for seconds in data["rebuilds"]:
             self.table.add("watch", seconds)
+        for seconds in watch_command(project, 3):
+            self.table.add("watch cli", seconds)
 
     def unchanged_build(self) -> None:
         # Up to date first (not timed): a change of briefing itself since the last round
@@ -484,6 +536,7 @@ class Bench:
         self.table.add("floor import", data["import"])
         self.table.add("floor pdf", data["PDF"])
         self.table.add("floor docx", data["DOCX"])
+        self.table.add("floor warm", data["PDF again"])
 
     def memory(self) -> None:
         r = run(briefing_cmd("build", LETTER, "--project", str(self.example), "--force"), sample_memory=True)
@@ -507,8 +560,8 @@ class Bench:
             for k in t.rows:
                 if k.startswith("stage ") and total:
                     t.rows[k].note = f"{100 * m(k) / total:.0f}%"
-        if m("watch") is not None:
-            t.rows["watch"].verdict = verdict(m("watch") <= 0.5)
+        if m("watch cli") is not None:
+            t.rows["watch cli"].verdict = verdict(m("watch cli") <= 0.5)
         if m("unchanged") is not None:
             t.rows["unchanged"].verdict = verdict(m("unchanged") < 0.5)
         if m("jobs1") is not None:

@@ -189,12 +189,13 @@ def _build_one(
     force: bool,
     pdf_variant: str | None,
     pool: parallel.Pool | None = None,
+    digest: str | None = None,
 ) -> BuildResult:
     start = time.perf_counter()
     name = path.stem
     manifest = outputs.Manifest(output, name)
     targets = {fmt: output / f"{name}.{fmt}" for fmt in formats}
-    digest = _inputs_digest(root, path, style, formats, draft, pdf_variant)
+    digest = digest or _inputs_digest(root, path, style, formats, draft, pdf_variant)
     if not force and _unchanged(manifest, digest, targets.values()):
         return BuildResult(name, unchanged=True, seconds=time.perf_counter() - start)
 
@@ -281,21 +282,26 @@ class _Job:
     force: bool
     pdf_variant: str | None
 
-    def needs_build(self, path: Path) -> bool:
+    def digest(self, path: Path) -> str:
+        """The digest of ``path``'s inputs (made once per build: it reads and parses templates)."""
+        return _inputs_digest(self.root, path, self.style, self.formats, self.draft, self.pdf_variant)
+
+    def needs_build(self, path: Path, digest: str) -> bool:
         """Whether ``path``'s outputs are missing, edited or older than its inputs."""
         if self.force:
             return True
         name = path.stem
-        digest = _inputs_digest(self.root, path, self.style, self.formats, self.draft, self.pdf_variant)
         targets = [self.output / f"{name}.{fmt}" for fmt in self.formats]
         return not _unchanged(outputs.Manifest(self.output, name), digest, targets)
 
-    def run(self, path: Path, pool: parallel.Pool | None = None) -> BuildResult | BriefingError:
+    def run(
+        self, path: Path, digest: str, pool: parallel.Pool | None = None
+    ) -> BuildResult | BriefingError:
         """Build one letter; a problem is returned, not raised, so that a worker can hand it back."""
         try:
             return _build_one(
                 self.root, path, self.style, self.output, self.formats, self.draft, self.force,
-                self.pdf_variant, pool,
+                self.pdf_variant, pool, digest,
             )
         except BriefingError as exc:
             return exc
@@ -321,27 +327,28 @@ def _build_all(
         if isinstance(outcome, BriefingError) and not isinstance(outcome, Problems | InputError):
             raise outcome
 
-    todo = [path for path in paths if job.needs_build(path)]
+    digests = {path: job.digest(path) for path in paths}
+    todo = [path for path in paths if job.needs_build(path, digests[path])]
     for path in paths:
         if path not in todo:
-            finished(path, job.run(path))
+            finished(path, job.run(path, digests[path]))
     batch = jobs > 1 and len(todo) > 1
     split = jobs > 1 and len(todo) == 1 and "pdf" in job.formats and len(job.formats) > 1
     pdf = "pdf" in job.formats
     pool = parallel.start(min(jobs, len(todo)), job.style.language, pdf) if batch or split else None
     if batch and pool is not None:
-        futures = {pool.submit(job.run, path): path for path in todo}
+        futures = {pool.submit(job.run, path, digests[path]): path for path in todo}
         try:
             for future in as_completed(futures):
                 path = futures[future]
-                finished(path, _worker_result(future, lambda path=path: job.run(path)))
+                finished(path, _worker_result(future, lambda path=path: job.run(path, digests[path])))
         finally:  # on a problem that stops the build: no worker may write once the lock is released
             for future in futures:
                 future.cancel()
             wait(futures)
     else:
         for path in todo:
-            finished(path, job.run(path, pool))
+            finished(path, job.run(path, digests[path], pool))
     return [outcomes[path] for path in paths]
 
 
