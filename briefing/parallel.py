@@ -66,11 +66,11 @@ atexit.register(shutdown)
 
 
 def _warm(language: str, pdf: bool) -> None:
-    """Runs once in each new worker: pay the writers' start-up costs before the first letter."""
+    """Runs once in each new worker: pay the PDF writer's start-up costs before the first letter."""
     global _in_worker
     _in_worker = True
-    from briefing.writers import docx  # noqa: F401
-
+    # The DOCX writer is left to its first use: a worker beside a DOCX made in the parent
+    # only makes the PDF, and this warm-up is the longest step of a single letter's build.
     if pdf:
         import weasyprint  # noqa: F401  (about a second: the bulk of a cold PDF)
 
