@@ -12,10 +12,9 @@ import difflib
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, as_completed, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -31,9 +30,10 @@ from briefing.errors import (
 )
 from briefing.facts import LetterFacts, letter_files, load_letter, shared_files
 from briefing.model import Letter
-from briefing.numbering import number
-from briefing.parse import parse
 from briefing.render import render_letter, template_dependencies
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 FORMATS = ("docx", "pdf")
 DEFAULT_PDF_VARIANT = "pdf/ua-1"
@@ -99,6 +99,11 @@ def resolve_letters(project: Path, letters: Sequence[str | Path] | None) -> list
 
 def prepare(project: Path, path: Path, draft: bool = False) -> Prepared:
     """Load, render, parse and number one letter; raise its input problems."""
+    # Imported here, not above: an unchanged build needs neither (markdown-it ≈ 0.05 s),
+    # and a build starts its PDF worker before it gets here.
+    from briefing.numbering import number
+    from briefing.parse import parse
+
     facts = load_letter(project, path)
     markdown = render_letter(facts, project)
     try:
@@ -337,6 +342,8 @@ def _build_all(
     pdf = "pdf" in job.formats
     pool = parallel.start(min(jobs, len(todo)), job.style.language, pdf) if batch or split else None
     if batch and pool is not None:
+        from concurrent.futures import as_completed, wait
+
         futures = {pool.submit(job.run, path, digests[path]): path for path in todo}
         try:
             for future in as_completed(futures):
@@ -354,6 +361,8 @@ def _build_all(
 
 def _worker_result(future: Future, here: Callable):
     """The worker's answer; if the worker died (out of memory, a crash), do the work here."""
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         return future.result()
     except BrokenProcessPool:

@@ -194,6 +194,9 @@ def run() -> None:
     object of WeasyPrint, Babel and Jinja one by one takes 0.1–0.2 s per command.
     """
     status = main()
+    from briefing import parallel
+
+    parallel.shutdown()  # the workers first: multiprocessing's exit handler would wait for them
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe (briefing … | head)

@@ -20,16 +20,18 @@ Two decisions worth knowing:
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from briefing.errors import FactsError
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 __all__ = ["BRIEF_KEYS", "LETTER_SCHEMA", "kind_of", "schema_json", "validate"]
 
@@ -141,7 +143,15 @@ LETTER_SCHEMA: dict[str, Any] = {
 
 BRIEF_KEYS: tuple[str, ...] = tuple(_BRIEF["properties"])
 
-_VALIDATOR = Draft202012Validator(LETTER_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+@functools.cache
+def _validator() -> Any:
+    """The compiled schema; jsonschema is imported only here (≈ 0.1 s), when a letter is
+    validated, so that an unchanged build or ``briefing schema`` does without it."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(LETTER_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
 
 _TYPE_NAMES = {
     "string": "een tekst",
@@ -167,7 +177,7 @@ def validate(data: Mapping[str, Any], lines: Mapping[str, int], file: str | Path
     """
     instance = _for_validation(data)
     problems: list[FactsError] = []
-    for error in _VALIDATOR.iter_errors(instance):
+    for error in _validator().iter_errors(instance):
         problems.extend(_translate(error, lines, file))
     # 'betref' both misses 'betreft' and is unknown: the hint on the unknown key says it all.
     meant = {(m[3], p.hint) for p in problems if (m := _KEY_PROBLEM.match(p.message)) and m[1] == "onbekende"}

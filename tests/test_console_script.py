@@ -12,7 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = "armenie-azerbeidzjan"
 def briefing(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*RUN, *args], capture_output=True, text=True)
+    # A timeout, not a hang: the quick exit must first end the worker processes.
+    return subprocess.run([*RUN, *args], capture_output=True, text=True, timeout=120)
 
 
 RUN = [sys.executable, "-c", "import sys; from briefing.cli import run; sys.argv[0] = 'briefing'; run()"]
@@ -28,12 +29,20 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_output_and_status_survive_the_quick_exit(project: Path) -> None:
-    built = briefing("build", "--project", str(project))
+    built = briefing("build", "--project", str(project), "--jobs", "2")  # a PDF worker
     assert built.returncode == 0, built.stderr
     assert f"{LETTER}.pdf" in built.stdout
     assert (project / "output" / f"{LETTER}.pdf").stat().st_size > 0
     again = briefing("build", "--project", str(project))
     assert again.stdout.strip() == f"{LETTER}: ongewijzigd"
+
+
+def test_a_batch_in_workers_ends_cleanly(project: Path) -> None:
+    shutil.copy(project / "facts" / f"{LETTER}.yaml", project / "facts" / "tweede.yaml")
+    built = briefing("build", "--project", str(project), "--jobs", "2")
+    assert built.returncode == 0, built.stderr
+    assert "[2/2]" in built.stderr  # the progress of a batch
+    assert (project / "output" / "tweede.pdf").exists()
 
 
 def test_problems_and_usage_keep_their_exit_status(project: Path) -> None:
