@@ -226,7 +226,7 @@ def _build_one(
         for fmt in formats
         if fmt != "pdf" or pdf is None
     }
-    redline = _redline(output, name, prepared.letter, style) if "docx" in formats else None
+    redline = _redline(output, name, prepared.letter, style, data.get("docx")) if "docx" in formats else None
     if pdf is not None:
         data["pdf"] = _worker_result(pdf, lambda: _render("pdf", prepared.letter, style, pdf_variant, root))
     for fmt, blob in data.items():
@@ -243,7 +243,7 @@ def _build_one(
 
 
 def _redline(
-    output: Path, name: str, letter: Letter, style: huisstijl.HouseStyle
+    output: Path, name: str, letter: Letter, style: huisstijl.HouseStyle, docx: bytes | None = None
 ) -> tuple[Path, bytes] | None:
     """``<letter>.wijzigingen.docx``: this build against the last one (its snapshot), with
     tracked changes — written whenever there was an earlier build, without revisions if
@@ -256,7 +256,7 @@ def _redline(
         return None
     from briefing.writers.redline import render_redline
 
-    return output / f"{name}.wijzigingen.docx", render_redline(previous.letter, letter, style)
+    return output / f"{name}.wijzigingen.docx", render_redline(previous.letter, letter, style, new_docx=docx)
 
 
 def _render(fmt: str, letter: Letter, style: huisstijl.HouseStyle, variant: str | None, root: Path) -> bytes:

@@ -146,3 +146,15 @@ def test_a_damaged_hyphenation_cache_is_parsed_again(tmp_path: Path, monkeypatch
     pyphen.hdcache.pop(source)
     parallel.load_hyphenation("nl-NL")
     assert pyphen.hdcache[source].positions("lettergrepen") == [3, 6, 9]
+
+
+def test_a_redline_from_the_builds_own_docx_is_the_same(letter, style) -> None:
+    """A build hands its DOCX to the redline instead of rendering the letter twice."""
+    from dataclasses import replace
+
+    from briefing.writers.docx import render_docx
+    from briefing.writers.redline import render_redline
+
+    old = replace(letter, meta=replace(letter.meta, betreft="Een eerdere versie"))
+    expected = render_redline(old, letter, style)
+    assert render_redline(old, letter, style, new_docx=render_docx(letter, style)) == expected

@@ -58,14 +58,17 @@ PPR, RPR, TRPR, HYPERLINK = w("pPr"), w("rPr"), w("trPr"), w("hyperlink")
 INS, DEL = w("ins"), w("del")
 
 
-def render_redline(old: Letter, new: Letter, style: HouseStyle, date: date | None = None) -> bytes:
+def render_redline(
+    old: Letter, new: Letter, style: HouseStyle, date: date | None = None, new_docx: bytes | None = None
+) -> bytes:
     """``new`` as DOCX with its differences from ``old`` as tracked changes.
 
     ``date`` stamps every revision (at 00:00 UTC); it defaults to the new letter's date,
-    which keeps the output reproducible."""
+    which keeps the output reproducible. ``new_docx`` is ``render_docx(new, style)`` when
+    the caller has made it already (a build has: it saves rendering it twice)."""
     when = (date or new.meta.datum).isoformat() + "T00:00:00Z"
     return redline_docx(
-        render_docx(old, style), render_docx(new, style), when,
+        render_docx(old, style), render_docx(new, style) if new_docx is None else new_docx, when,
         _labels(old), _labels(new),
     )
 
