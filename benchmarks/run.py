@@ -198,11 +198,11 @@ def watch_command(project: Path, edits: int) -> list[float]:
     seconds = []
     try:
         deadline = time.perf_counter() + 60
-        while not any("geschreven" in line or "ongewijzigd" in line for line in lines):
+        while not any(line.startswith(f"{LETTER}:") for line in lines):  # its first round is done
             if proc.poll() is not None or time.perf_counter() > deadline:
                 raise RuntimeError("briefing watch did not build:\n" + "".join(lines))
             time.sleep(0.01)
-        time.sleep(0.3)  # let it settle into polling
+        time.sleep(2.0)  # a user takes a moment before the first save; watch warms up meanwhile
         text = facts.read_text(encoding="utf-8")
         for i in range(edits):
             before = pdf.stat().st_ino, pdf.stat().st_mtime_ns

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from briefing import parallel
 from briefing.build import FORMATS, BuildProblems, BuildResult, build, dependencies
 from briefing.errors import BriefingError, InputError, Problems, UsageError
 from briefing.facts import letter_files
@@ -124,6 +125,7 @@ def watch(
     try:
         out(f"briefing bewaakt {watcher.root} (stoppen met Ctrl-C)")
         _round(watcher, letters, out)
+        parallel.warm_up(watcher.root, watcher.formats)  # the first save rebuilds as fast as later ones
         _loop(watcher, interval, out, lambda: bool(interrupted) or stop())
         if interrupted:
             out("gestopt")

@@ -158,3 +158,20 @@ def test_a_redline_from_the_builds_own_docx_is_the_same(letter, style) -> None:
     old = replace(letter, meta=replace(letter.meta, betreft="Een eerdere versie"))
     expected = render_redline(old, letter, style)
     assert render_redline(old, letter, style, new_docx=render_docx(letter, style)) == expected
+
+
+def test_warm_up_readies_the_writers_and_the_pdf_worker(tmp_path: Path) -> None:
+    """What ``briefing watch`` calls after its first round, so that the first save is quick."""
+    import subprocess
+    import sys
+
+    project = make_project(tmp_path / "p", [LETTER])
+    script = (
+        "import sys; from briefing import parallel; parallel.warm_up(sys.argv[1]);"
+        "print('briefing.writers.redline' in sys.modules,"
+        " parallel._executor is not None if parallel.cores() > 1 else 'weasyprint' in sys.modules,"
+        " parallel._in_worker)"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "False"]
