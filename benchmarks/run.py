@@ -1,6 +1,6 @@
 """Benchmarks of issue 6: how fast briefing builds, next to what users would pick instead.
 
-    .venv/bin/python benchmarks/run.py            # 5 runs per row (about 6–8 minutes)
+    .venv/bin/python benchmarks/run.py            # 5 runs per row (about 5–8 minutes)
     .venv/bin/python benchmarks/run.py --quick    # 3 runs per row, a smoke test
 
 Everything is measured side by side in one run on this machine: the rounds are
@@ -402,6 +402,7 @@ class Bench:
             t.heading(f"our build of the example ({self.pages} pages, DOCX + PDF)")
             t.row("cold", "cold `briefing build --force` (both formats)",
                   target="≤ LibreOffice converting the DOCX")
+            t.row("cold jobs1", "  the same with `--jobs 1` (DOCX and PDF in one process)")
             t.row("stages total", "  stages, one process, in order: total")
             for stage in ("start", "import pipeline", "import DOCX writer", "import WeasyPrint",
                           "load facts", "render template", "parse + number", "DOCX", "redline DOCX",
@@ -469,6 +470,8 @@ class Bench:
     def cold(self) -> None:
         r = run(briefing_cmd("build", LETTER, "--project", str(self.example), "--force"))
         self.table.add("cold", r.seconds)
+        r = run(briefing_cmd("build", LETTER, "--project", str(self.example), "--force", "--jobs", "1"))
+        self.table.add("cold jobs1", r.seconds)
 
     def stages(self) -> None:
         data, r = probe("stages", str(self.example), LETTER)
