@@ -117,10 +117,9 @@ def _warm(language: str, pdf: bool) -> None:
 
 
 def _import_pdf_writer(language: str) -> None:
-    import weasyprint  # noqa: F401  (about a second: the bulk of a cold PDF)
+    from briefing.writers import pdf as pdf_writer
 
-    from briefing.writers import pdf as pdf_writer  # noqa: F401
-
+    pdf_writer.load_weasyprint()  # about a second: the bulk of a cold PDF
     load_hyphenation(language)
 
 

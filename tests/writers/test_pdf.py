@@ -362,3 +362,23 @@ def test_missing_house_style_file_is_an_output_error(tmp_path: Path) -> None:
     style = replace(STYLE, font_pdf_files=(str(tmp_path / "weg.ttf"),))
     with pytest.raises(OutputError, match=r"weg\.ttf"):
         render_pdf(sample_letter(), style, variant=None)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the quick lookup is for Linux")
+def test_weasyprint_loads_its_libraries_from_the_linker_cache_alone(monkeypatch) -> None:
+    """While WeasyPrint loads, a library name not in the linker cache is not looked for
+    with gcc and ld (≈ 15 ms each, over a dozen names); afterwards all is as before."""
+    import ctypes.util
+
+    from briefing.writers import pdf
+
+    def slow(name: str) -> str | None:
+        raise AssertionError(f"gcc/ld asked for {name}")
+
+    monkeypatch.setattr(ctypes.util, "_findLib_gcc", slow)
+    monkeypatch.setattr(ctypes.util, "_findLib_ld", slow)
+    before = ctypes.util.find_library
+    with pdf._quick_library_lookup():
+        assert ctypes.util.find_library("libpango-1.0-0") is None  # WeasyPrint's Windows name
+        assert ctypes.util.find_library("pango-1.0") == "libpango-1.0.so.0"
+    assert ctypes.util.find_library is before
