@@ -46,10 +46,9 @@ def stages(project: str, name: str) -> None:
     from briefing.writers.docx import render_docx
 
     t["import DOCX writer"] = time.perf_counter()
-    import weasyprint  # noqa: F401
+    from briefing.writers.pdf import load_weasyprint, render_pdf
 
-    from briefing.writers.pdf import render_pdf
-
+    load_weasyprint()  # as a build imports it (its C libraries found in the linker cache)
     t["import WeasyPrint"] = time.perf_counter()
     style = huisstijl.load(root)
     facts = load_letter(root, path)

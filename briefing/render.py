@@ -330,15 +330,28 @@ def template_dependencies(templates: Path, name: str) -> tuple[set[str], set[str
         used.add(current)
         try:
             source, filename, _ = env.loader.get_source(env, current)
-            ast = env.parse(source, current, filename)
-            names |= jinja_meta.find_undeclared_variables(ast)  # compiles: finds unknown filters
+            read, included = _template_names(env, current, filename, source)
         except Exception:  # any problem: the build itself will report it
             return None
-        for included in jinja_meta.find_referenced_templates(ast):
-            if included is None:  # {% include name_from_a_fact %}
-                return None
-            todo.append(included)
+        if None in included:  # {% include name_from_a_fact %}
+            return None
+        names |= read
+        todo.extend(included)
     return used, names
+
+
+@lru_cache(maxsize=256)
+def _template_names(
+    env: SandboxedEnvironment, name: str, filename: str | None, source: str
+) -> tuple[frozenset[str], tuple[str | None, ...]]:
+    """The names one template reads and the templates it includes or imports.
+
+    Kept per source text: ``briefing watch`` asks after every save, and parsing and
+    compiling a template takes ≈ 0.02 s.
+    """
+    ast = env.parse(source, name, filename)
+    read = frozenset(jinja_meta.find_undeclared_variables(ast))  # compiles: finds unknown filters
+    return read, tuple(jinja_meta.find_referenced_templates(ast))
 
 
 # --------------------------------------------------------------------------- rendering

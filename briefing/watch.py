@@ -101,7 +101,7 @@ class Watcher:
 
 def watch(
     project: str | Path = ".",
-    interval: float = 0.1,
+    interval: float = 0.05,
     out: Callable[[str], None] = print,
     formats: Iterable[str] = FORMATS,
     draft: bool = False,
@@ -142,7 +142,7 @@ def _loop(watcher: Watcher, interval: float, out: Callable[[str], None], stop: C
             continue
         # An editor may save in steps (a temporary file, then a rename): wait until still.
         for _ in range(10):
-            time.sleep(min(interval, 0.05))
+            time.sleep(min(interval, 0.02))
             more = watcher.changes()
             if not more:
                 break

@@ -24,6 +24,7 @@ from briefing.render import (
     keep_newline_after_text,
     protect_heading_attributes,
     render_letter,
+    template_dependencies,
 )
 
 PROJECT = Path(__file__).parent / "fixtures" / "render"
@@ -266,3 +267,22 @@ def test_a_link_out_of_templates_is_not_followed(facts: LetterFacts, tmp_path: P
     with pytest.raises(TemplateError) as info:
         render(facts, "via-link.md.j2", tmp_path)
     assert (info.value.line, info.value.message) == (1, "sjabloon 'link.md.j2' niet gevonden in templates/")
+
+
+def test_template_dependencies_follow_every_edit(tmp_path: Path) -> None:
+    """What a template uses is remembered per text (``watch`` asks after every save), so an
+    edit that adds an include or reads another shared file is seen at once."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "brief.md.j2").write_text("{{ personen.minister }}\n", encoding="utf-8")
+    (folder / "slot.md.j2").write_text("{{ begroting.totaal }}\n", encoding="utf-8")
+    assert template_dependencies(folder, "brief.md.j2") == ({"brief.md.j2"}, {"personen"})
+    brief = "{{ personen.minister }}\n{% include 'slot.md.j2' %}\n"
+    (folder / "brief.md.j2").write_text(brief, encoding="utf-8")
+    assert template_dependencies(folder, "brief.md.j2") == (
+        {"brief.md.j2", "slot.md.j2"}, {"personen", "begroting"}
+    )
+    (folder / "slot.md.j2").write_text("{{ landen | opsomming }}\n", encoding="utf-8")
+    assert template_dependencies(folder, "brief.md.j2")[1] == {"personen", "landen"}
+    (folder / "brief.md.j2").write_text("{% include naam %}\n", encoding="utf-8")
+    assert template_dependencies(folder, "brief.md.j2") is None  # computed: unknowable
