@@ -380,5 +380,5 @@ def test_weasyprint_loads_its_libraries_from_the_linker_cache_alone(monkeypatch)
     before = ctypes.util.find_library
     with pdf._quick_library_lookup():
         assert ctypes.util.find_library("libpango-1.0-0") is None  # WeasyPrint's Windows name
-        assert ctypes.util.find_library("pango-1.0") == "libpango-1.0.so.0"
+        assert ctypes.util.find_library("c") == "libc.so.6"  # in the linker cache: found
     assert ctypes.util.find_library is before
