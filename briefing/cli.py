@@ -196,7 +196,9 @@ def run() -> None:
     status = main()
     from briefing import parallel
 
-    parallel.shutdown()  # the workers first: multiprocessing's exit handler would wait for them
+    # The workers first (multiprocessing's exit handler would wait for them); all our
+    # work is done, so a worker still loading WeasyPrint is stopped, not waited for.
+    parallel.shutdown(now=True)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe (briefing … | head)

@@ -175,3 +175,25 @@ def test_warm_up_readies_the_writers_and_the_pdf_worker(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "False"]
+
+
+def test_a_build_stopped_by_a_mistake_leaves_no_worker_behind(tmp_path: Path) -> None:
+    """The console script stops its PDF worker (still loading WeasyPrint) instead of
+    waiting for it, and no worker outlives the command: none keeps a core busy or the
+    project's lock held."""
+    import subprocess
+    import sys
+
+    project = make_project(tmp_path / "fout", [LETTER])
+    template = project / "templates" / f"{LETTER}.md.j2"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("slachtoffers.armeense_soldaten", "slachtoffers.armeense_soldatn", 1),
+                        encoding="utf-8")
+    script = "import sys; from briefing.cli import run; sys.argv[0] = 'briefing'; run()"
+    result = subprocess.run([sys.executable, "-c", script, "build", "--jobs", "2", "--project", str(project)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "armeense_soldatn" in result.stderr and "Traceback" not in result.stderr
+    left = subprocess.run(["pgrep", "-f", str(project)], capture_output=True, text=True).stdout.split()
+    assert left == []
+    assert not (project / "output" / f"{LETTER}.pdf").exists()
