@@ -57,6 +57,7 @@ class HouseStyle:
     address_height: float = 36.0  # return line + address block (envelope window)
     logo_width: float = 13.0  # the emblem, centred at the top, bleeding off the top edge
     logo_height: float = 26.0
+    footnote_indent: float = 5.0  # a footnote's text; its number hangs in front of it
 
     colour: str = "#154273"  # lintblauw
     language: str = "nl-NL"

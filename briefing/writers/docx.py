@@ -210,8 +210,14 @@ class _Writer:
                 put(ppr, ooxml.num_pr(NUM_HEADINGS, n - 1))
             put(ppr, el("w:outlineLvl", val=n - 1))
 
-        self._pstyle("footnote text", "FootnoteText", builtin=True, size=hs.footnote_size,
-                     leading=hs.footnote_leading)
+        s = self._pstyle("footnote text", "FootnoteText", builtin=True, size=hs.footnote_size,
+                         leading=hs.footnote_leading)
+        # The note's number hangs in the margin of its text, as in the PDF: a tab after it.
+        s.paragraph_format.left_indent = Mm(hs.footnote_indent)
+        s.paragraph_format.first_line_indent = -Mm(hs.footnote_indent)
+        tabs = el("w:tabs")
+        tabs.append(el("w:tab", val="left", pos=_tw(hs.footnote_indent)))
+        put_in(s.element, "w:pPr", tabs)
         ref = self._cstyle("footnote reference", "FootnoteReference", builtin=True)
         ref.font.superscript = True
         self._cstyle("Hyperlink", "Hyperlink", builtin=True).font.underline = True
@@ -466,14 +472,17 @@ class _Writer:
         first = element.find(qn("w:p"))
         if first is None:
             first = self._para(ctx)._p
-        mark = el("w:r")  # the note's own number, then a space, as Word starts a footnote
+        # The note's own number, then a tab: as in the PDF, the number hangs before the
+        # text, on the line (Word honours the run's baseline; LibreOffice raises it anyway).
+        mark = el("w:r")
         mark.append(el("w:rPr"))
         mark[0].append(el("w:rStyle", val="FootnoteReference"))
+        mark[0].append(el("w:vertAlign", val="baseline"))
         mark.append(el("w:footnoteRef"))
-        space = OxmlElement("w:r")
-        Run(space, None).text = " "
+        tab = el("w:r")
+        tab.append(el("w:tab"))
         first.get_or_add_pPr().addnext(mark)
-        mark.addnext(space)
+        mark.addnext(tab)
 
     def _numbering(self) -> None:
         """numbering.xml: the heading list linked to Heading 1–3, bullets, numbers, and one

@@ -361,3 +361,35 @@ def test_libreoffice_places_the_kamerbrief_parts(tmp_path):
     organisation = [(x, y) for p, w, x, y in words if p == 2 and w == "Ministerie"]
     assert organisation and abs(organisation[0][0] - style.colofon_left) < 1
     assert abs(organisation[0][1] - style.margin_top) < 1.5
+
+
+def test_footnote_numbers_hang_before_their_text_as_in_the_pdf(tmp_path):
+    """The Footnote Text style indents by the house style's footnote indent, the number
+    hangs in it (on the line, as in the PDF), a tab leads to the text; LibreOffice puts
+    the text of every note, first and later lines, at that indent."""
+    style = HouseStyle()
+    long_note = Footnote("lang", (Paragraph((Text("Een lange noot " * 12),)),))
+    letter = sample_letter()
+    letter = number(replace(letter, footnotes=letter.footnotes + (long_note,), blocks=letter.blocks + (
+        Paragraph((Text("Nog een noot"), NoteRef("lang"), Text("."))),)))
+    blob = render_docx(letter, style)
+    styles = _part(blob, "word/styles.xml")
+    ind = styles.find("w:style[@w:styleId='FootnoteText']/w:pPr/w:ind", NS)
+    indent = round(style.footnote_indent * 1440 / 25.4)
+    assert (ind.get(f"{W}left"), ind.get(f"{W}hanging")) == (str(indent), str(indent))
+    for note in _part(blob, "word/footnotes.xml").findall("w:footnote", NS)[2:]:
+        runs = note.find("w:p", NS).findall("w:r", NS)
+        assert runs[0].find("w:footnoteRef", NS) is not None
+        assert runs[0].find("w:rPr/w:vertAlign", NS).get(f"{W}val") == "baseline"
+        assert runs[1].find("w:tab", NS) is not None
+    words = _words(_pdf(blob, tmp_path))
+    top = min(y for _, w, _, y in words if w == "Kamerstuk")  # the first note
+    lines: dict[float, float] = {}  # the notes' lines: y → where the text starts
+    for _, w, x, y in words:
+        if y >= top - 0.5 and not w.isdigit():
+            lines[round(y, 1)] = min(x, lines.get(round(y, 1), x))
+    assert len(lines) >= 4  # three notes, the last one over two lines or more
+    start = style.margin_left + style.footnote_indent
+    assert all(abs(x - start) < 0.6 for x in lines.values()), lines
+    numbers = [x for _, w, x, y in words if y >= top - 0.5 and w in ("1", "2", "3")]
+    assert numbers and all(abs(x - style.margin_left) < 0.6 for x in numbers)
