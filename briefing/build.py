@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -256,7 +258,18 @@ def _redline(
         return None
     from briefing.writers.redline import render_redline
 
-    return output / f"{name}.wijzigingen.docx", render_redline(previous.letter, letter, style, new_docx=docx)
+    blob = render_redline(previous.letter, letter, style, date=build_time(), new_docx=docx)
+    return output / f"{name}.wijzigingen.docx", blob
+
+
+def build_time() -> datetime:
+    """When a build makes its changes, to the second (UTC): the time on a redline's revisions.
+
+    ``SOURCE_DATE_EPOCH`` (seconds since 1970), the reproducible-builds convention, sets it."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def _render(fmt: str, letter: Letter, style: huisstijl.HouseStyle, variant: str | None, root: Path) -> bytes:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import uuid
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -247,11 +248,24 @@ def test_example_redline_shows_the_changes_in_libreoffice(capsys, project: Path,
     assert "Op 3128 oktober jl." in text
 
 
-def test_revisions_are_dated_with_the_letter(capsys, project: Path) -> None:
+def test_revisions_carry_the_time_of_the_build(capsys, project: Path, monkeypatch) -> None:
+    """Word shows who made a change and when: briefing, at this build (to the second, UTC)."""
     build(capsys, project)
     change_facts(project)
+    before = datetime.now(UTC).replace(microsecond=0)
     build(capsys, project)
+    after = datetime.now(UTC)
     with zipfile.ZipFile(io.BytesIO(redline(project))) as z:
         body = z.read("word/document.xml").decode()
-    assert set(re.findall(r'w:date="([^"]+)"', body)) == {"2022-12-09T00:00:00Z"}
+    dates = set(re.findall(r'w:date="([^"]+)"', body))
+    assert len(dates) == 1
+    when = datetime.strptime(dates.pop(), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert before <= when <= after
     assert set(re.findall(r'w:author="([^"]+)"', body)) == {"briefing"}
+
+    # A reproducible build sets the time: the same two letters give the same redline.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1670544000")  # 2022-12-09 00:00 UTC
+    first = build(capsys, project, "--force") and redline(project)
+    second = build(capsys, project, "--force") and redline(project)
+    assert first == second
+    assert set(re.findall(rb'w:date="([^"]+)"', first)) <= {b"2022-12-09T00:00:00Z"}

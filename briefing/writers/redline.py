@@ -8,8 +8,9 @@ keeping each run's formatting; a paragraph, table row or footnote found on one s
 only is marked inserted or deleted as a whole (its paragraph marks included).
 Accepting every change gives the new letter's text, rejecting every change the old.
 
-Revisions carry the author ``briefing`` and the letter's date, and ids are counted
-in document order, so the same two letters give the same bytes on any day. "Track
+Revisions carry the author ``briefing`` and the time of the build that made them
+(``SOURCE_DATE_EPOCH`` when set, for reproducible builds), and ids are counted in
+document order, so the same two letters at the same time give the same bytes. "Track
 changes" is left on, so that a reviewer's own edits are tracked as well.
 
 Not tracked: formatting-only changes (the new formatting stands), properties that
@@ -30,7 +31,7 @@ import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from lxml import etree
 
@@ -59,14 +60,22 @@ INS, DEL = w("ins"), w("del")
 
 
 def render_redline(
-    old: Letter, new: Letter, style: HouseStyle, date: date | None = None, new_docx: bytes | None = None
+    old: Letter,
+    new: Letter,
+    style: HouseStyle,
+    date: date | datetime | None = None,
+    new_docx: bytes | None = None,
 ) -> bytes:
     """``new`` as DOCX with its differences from ``old`` as tracked changes.
 
-    ``date`` stamps every revision (at 00:00 UTC); it defaults to the new letter's date,
-    which keeps the output reproducible. ``new_docx`` is ``render_docx(new, style)`` when
-    the caller has made it already (a build has: it saves rendering it twice)."""
-    when = (date or new.meta.datum).isoformat() + "T00:00:00Z"
+    ``date`` stamps every revision: a moment (a build passes its own time), or a day (at
+    00:00 UTC); without it, the new letter's date. ``new_docx`` is ``render_docx(new,
+    style)`` when the caller has made it already (a build has: it saves rendering it twice)."""
+    stamp = date or new.meta.datum
+    if isinstance(stamp, datetime):
+        when = stamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    else:
+        when = stamp.isoformat() + "T00:00:00Z"
     return redline_docx(
         render_docx(old, style), render_docx(new, style) if new_docx is None else new_docx, when,
         _labels(old), _labels(new),

@@ -370,8 +370,8 @@ def test_footnote_numbers_hang_before_their_text_as_in_the_pdf(tmp_path):
     style = HouseStyle()
     long_note = Footnote("lang", (Paragraph((Text("Een lange noot " * 12),)),))
     letter = sample_letter()
-    letter = number(replace(letter, footnotes=letter.footnotes + (long_note,), blocks=letter.blocks + (
-        Paragraph((Text("Nog een noot"), NoteRef("lang"), Text("."))),)))
+    call = Paragraph((Text("Nog een noot"), NoteRef("lang"), Text(".")))
+    letter = number(replace(letter, footnotes=(*letter.footnotes, long_note), blocks=(*letter.blocks, call)))
     blob = render_docx(letter, style)
     styles = _part(blob, "word/styles.xml")
     ind = styles.find("w:style[@w:styleId='FootnoteText']/w:pPr/w:ind", NS)
