@@ -497,6 +497,10 @@ def _locate(exc: TemplateError, facts: LetterFacts, root: Path, markdown: str) -
     elif message.startswith("afbeelding '"):
         src = message.split("'", 2)[1]
         needles = [f"]({src}", "!["]
+    elif message.startswith("link naar '"):
+        needles = ["](" + message.split("'", 2)[1]]
+    elif message.startswith("HTML '"):
+        needles = [message.split("'", 2)[1]]
     elif text_line:
         needles = [text_line]
     for source in sources:

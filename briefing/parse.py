@@ -50,10 +50,19 @@ UNNUMBERED = "ongenummerd"
 _ABBREVIATION_DOT = re.compile(r"\b(jl\.|a\.s\.)\.")
 
 
+_COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
+# Links markdown-it would leave as plain text (CommonMark's unsafe schemes): read as
+# links here, so that the author is told, not shown "[tekst](javascript:…)" in the letter.
+_UNSAFE_LINK = re.compile(r"^\s*(javascript|vbscript|file|data):", re.IGNORECASE)
+
+
 @cache
 def _markdown() -> MarkdownIt:
-    """The one configured parser: CommonMark, no raw HTML, tables, footnotes."""
-    return MarkdownIt("commonmark", {"html": False}).enable("table").use(footnote_plugin)
+    """The one configured parser: CommonMark, tables, footnotes. Raw HTML is recognised
+    (and refused, comments dropped) rather than printed as text; every link is read."""
+    md = MarkdownIt("commonmark", {"html": True}).enable("table").use(footnote_plugin)
+    md.validateLink = lambda url: True
+    return md
 
 
 def parse(markdown: str, meta: Meta) -> Letter:
@@ -76,7 +85,7 @@ def parse(markdown: str, meta: Meta) -> Letter:
     for node in tree.children:
         if node.type == "footnote_block":
             notes.extend(_footnote(n) for n in node.children)
-        else:
+        elif not _is_comment(node):
             blocks.append(_block(node))
     return Letter(meta, tuple(blocks), tuple(notes))
 
@@ -110,11 +119,26 @@ def _line(node: SyntaxTreeNode) -> int | None:
 
 
 def _blocks(nodes: list[SyntaxTreeNode]) -> tuple[Block, ...]:
-    return tuple(_block(n) for n in nodes)
+    return tuple(_block(n) for n in nodes if not _is_comment(n))
+
+
+def _is_comment(node: SyntaxTreeNode) -> bool:
+    """An HTML comment (``<!-- … -->``): the author's note to self, not in the letter."""
+    return node.type in ("html_block", "html_inline") and bool(_COMMENT.fullmatch(node.content))
+
+
+def _html_error(node: SyntaxTreeNode) -> TemplateError:
+    tag = node.content.strip().splitlines()[0] if node.content.strip() else node.content
+    return TemplateError(
+        f"HTML '{tag}' kan niet in een Kamerbrief", line=_line(node),
+        hint="schrijf opmaak in Markdown: **vet**, *cursief*, een lege regel tussen alinea's",
+    )
 
 
 def _block(node: SyntaxTreeNode) -> Block:
     handler = _BLOCKS.get(node.type)
+    if node.type == "html_block":
+        raise _html_error(node)
     if handler is None:
         raise TemplateError(
             f"een {_NAMES.get(node.type, node.type)} kan niet in een Kamerbrief",
@@ -212,14 +236,21 @@ _NAMES = {
 def _inlines(inline: SyntaxTreeNode) -> tuple[Inline, ...]:
     """Convert an inline node's children, merging adjacent text."""
     out: list[Inline] = []
+    comment = False
     for child in inline.children:
+        if _is_comment(child):
+            comment = True  # "tekst <!-- … --> meer": one space remains
+            continue
         node = _inline(child)
         if node is None:
             continue
         if isinstance(node, Text) and out and isinstance(out[-1], Text):
-            out[-1] = Text(out[-1].text + node.text)
+            before = out[-1].text
+            text = node.text.lstrip(" ") if comment and before.endswith(" ") else node.text
+            out[-1] = Text(before + text)
         else:
             out.append(node)
+        comment = False
     return tuple(Text(_ABBREVIATION_DOT.sub(r"\1", n.text)) if isinstance(n, Text) else n for n in out)
 
 
@@ -241,7 +272,14 @@ def _inline(node: SyntaxTreeNode) -> Inline | None:
         href = str(node.attrs.get("href", ""))
         if href.startswith(REF_SCHEME):
             return Ref(href[len(REF_SCHEME):])
+        if _UNSAFE_LINK.match(href):
+            raise TemplateError(
+                f"link naar '{href}' kan niet in een Kamerbrief",
+                hint="een link in een brief wijst naar een webadres (https://…) of e-mailadres (mailto:…)",
+            )
         return Link(_inlines(node), href)
+    if kind == "html_inline":
+        raise _html_error(node)
     if kind == "footnote_ref":
         return NoteRef(node.meta.get("label") or f"_{node.meta['id']}")
     if kind == "image":

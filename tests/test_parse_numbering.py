@@ -10,6 +10,7 @@ from conftest import sample_meta
 
 from briefing.dump import dump
 from briefing.errors import TemplateError
+from briefing.model import plain_text
 from briefing.numbering import number
 from briefing.parse import parse
 
@@ -45,6 +46,10 @@ def test_unnumbered_heading_does_not_advance_the_count() -> None:
         ("#### Te diep\n", "kopniveau 4 bestaat niet"),
         ("# Kop {.vet}\n", "onbekend kopkenmerk '.vet'"),
         ("---\n", "horizontale lijn"),
+        ("Dit is <b>vet</b>.\n", "HTML '<b>' kan niet in een Kamerbrief"),
+        ("<div>\nblok\n</div>\n", "HTML '<div>' kan niet in een Kamerbrief"),
+        ("Zie [hier](javascript:alert(1)).\n", "link naar 'javascript:alert(1)' kan niet"),
+        ("Zie [hier](file:///etc/passwd).\n", "link naar 'file:///etc/passwd' kan niet"),
     ],
 )
 def test_errors(md: str, message: str) -> None:
@@ -71,3 +76,14 @@ def test_footnote_called_but_not_defined_names_the_line() -> None:
         parse("Eerste.[^1]\n\nTekst.[^3]\n\n[^1]: noot\n", sample_meta())
     assert "voetnoot [^3] wordt gebruikt maar is nergens gedefinieerd" in str(info.value)
     assert info.value.line == 3
+
+
+def test_html_comments_are_the_authors_notes_and_not_in_the_letter() -> None:
+    md = "Tekst <!-- navragen --> en meer.\n\n<!--\nEen blok\nnotities.\n-->\n\nVolgende alinea.\n"
+    letter = parse(md, sample_meta())
+    assert [plain_text(b.inlines) for b in letter.blocks] == ["Tekst en meer.", "Volgende alinea."]
+
+
+def test_text_that_looks_like_markup_but_is_not_html_stays_text() -> None:
+    letter = parse("Als a < b en c > d, en <https://www.rijksoverheid.nl>.\n", sample_meta())
+    assert plain_text(letter.blocks[0].inlines) == "Als a < b en c > d, en https://www.rijksoverheid.nl."
