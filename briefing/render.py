@@ -441,6 +441,12 @@ def _syntax_error(exc: TemplateSyntaxError, folder: Path) -> TemplateError:
     if m:
         message, hint = _unknown_filter(m[1], m[2], folder)
         return TemplateError(message, file, exc.lineno, hint=hint)
+    if block := _unclosed_block(exc, folder):  # Jinja names where it gave up; point at the opening tag
+        tag, line = block
+        return TemplateError(
+            f"syntaxfout in het sjabloon: {{% {tag} %}} wordt nergens gesloten", file, line,
+            hint=f"zet {{% end{tag} %}} waar het blok eindigt",
+        )
     text = exc.message or str(exc)
     hint = None
     marker = "looking for the following tags:"
@@ -453,6 +459,57 @@ def _syntax_error(exc: TemplateSyntaxError, folder: Path) -> TemplateError:
                 text = dutch_text.format(*found.groups())
                 break
     return TemplateError(f"syntaxfout in het sjabloon: {text}", file, exc.lineno, hint=hint)
+
+
+# Tags that open a block closed by `end<tag>`; `set` only in its block form, `{% set x %}…`.
+_BLOCK_TAGS = frozenset(
+    ("if", "for", "macro", "call", "filter", "with", "block", "autoescape", "trans", "set")
+)
+# Jinja's words when a block is left open: at the end of the file, or at an outer block's end.
+_OPEN_BLOCK = re.compile(
+    r"^(?:Unexpected end of template|Encountered unknown tag 'end(?P<outer>\w+)')"
+    r".*The innermost block that needs to be closed is '(?P<inner>\w+)'",
+    re.S,
+)
+
+
+def _unclosed_block(exc: TemplateSyntaxError, folder: Path) -> tuple[str, int] | None:
+    """The block Jinja found left open: its tag and the line of its opening tag, or None.
+
+    Jinja names the line where it gave up: the end of the file, or an outer block's end
+    (``{% endfor %}`` while an ``{% if %}`` inside is open). The source is lexed as Jinja
+    parsed it (``exc.source``: the loader's output, whose pre-pass keeps every line), up to
+    that point. None when the source cannot be read or lexed, or the open block found is
+    not the one Jinja names.
+    """
+    found = _OPEN_BLOCK.search(exc.message or "")
+    if not found or found["outer"] not in (None, *_BLOCK_TAGS):
+        return None
+    env = environment(folder)
+    try:
+        source = exc.source if exc.source is not None else env.loader.get_source(env, exc.name)[0]
+        tokens = list(env.lex(env.preprocess(source, exc.name, exc.filename), exc.name, exc.filename))
+    except Exception:  # unreadable or unlexable: Jinja's own line stands
+        return None
+    stack: list[tuple[str, int]] = []  # open blocks: tag and line of `{%`
+    words: list[str] | None = None  # the tag being read: its tokens (whitespace aside)
+    line = 0
+    for lineno, kind, value in tokens:
+        if kind == "block_begin":
+            words, line = [], lineno
+        elif kind == "block_end" and words:
+            tag = words[0]
+            assigns = tag == "set" and next((w for w in words if w in ("=", "|")), None) == "="
+            if tag.startswith("end") and tag[3:] in _BLOCK_TAGS:
+                if not stack or stack[-1][0] != tag[3:]:
+                    break  # where Jinja gave up: the innermost open block is not this one
+                stack.pop()
+            elif tag in _BLOCK_TAGS and not assigns:  # `{% set x = 1 %}` assigns; `{% set x %}` opens
+                stack.append((tag, line))
+            words = None
+        elif words is not None and kind != "whitespace":
+            words.append(value)
+    return stack[-1] if stack and stack[-1][0] == found["inner"] else None
 
 
 def _unknown_filter(kind: str, name: str, folder: Path) -> tuple[str, str | None]:

@@ -186,8 +186,8 @@ def test_the_pre_pass_keeps_line_numbers() -> None:
 ERRORS = {
     "fout-syntax": ("fout-syntax.md.j2", 3, "syntaxfout in het sjabloon: onverwacht '}'", None),
     "fout-blok": (
-        "fout-blok.md.j2", 3, "syntaxfout in het sjabloon: het sjabloon houdt op midden in een blok",
-        "ontbreekt er een {% endfor %}?",
+        "fout-blok.md.j2", 2, "syntaxfout in het sjabloon: {% for %} wordt nergens gesloten",
+        "zet {% endfor %} waar het blok eindigt",
     ),
     "fout-onbekend-feit": (
         "fout-onbekend-feit.md.j2", 2, "onbekend feit 'slachtofers'", "bedoelde u 'slachtoffers'?",
@@ -247,6 +247,41 @@ def test_error_names_file_line_and_hint(facts: LetterFacts, case: str) -> None:
     error = info.value
     assert (error.file, error.line, error.message, error.hint) == (f"templates/{file}", line, message, hint)
     assert error.__cause__ is None and error.__suppress_context__
+
+
+@pytest.mark.parametrize(
+    ("files", "file", "line", "tag"),
+    [
+        pytest.param(  # an `if` left open inside a closed `for`, after a closed `if`
+            {"open.md.j2": "{% if landen %}\nJa.\n{% endif %}\n{% for land in landen %}\n"
+                           "{% if land %}\n- {{ land }}\n{% endfor %}\n"},
+            "open.md.j2", 5, "if", id="if-in-for",
+        ),
+        pytest.param(  # `{% set y = 1 %}` assigns; the block form `{% set x %}` needs `{% endset %}`
+            {"open.md.j2": "# Kop {#kop}\n{% set y = 1 %}\n{% set x %}\nTekst.\n{% set z = 2 %}\n{{ y }}\n"},
+            "open.md.j2", 3, "set", id="set-block",
+        ),
+        pytest.param(  # the open block is in the included template: that file and line
+            {"open.md.j2": "Een.\n{% include 'deel/open.md.j2' %}\nTwee.\n",
+             "deel/open.md.j2": "Deel.\n\n{% with a = 1 %}\n{% if a %}{{ a }}{% endif %}\n"},
+            "deel/open.md.j2", 3, "with", id="include",
+        ),
+    ],
+)  # fmt: skip
+def test_an_unclosed_block_is_named_where_it_opens(
+    facts: LetterFacts, tmp_path: Path, files: dict[str, str], file: str, line: int, tag: str
+) -> None:
+    shutil.copytree(PROJECT, tmp_path, dirs_exist_ok=True)
+    for name, text in files.items():
+        (tmp_path / "templates" / name).write_text(text, encoding="utf-8")
+    with pytest.raises(TemplateError) as info:
+        render(facts, "open.md.j2", tmp_path)
+    error = info.value
+    assert (error.file, error.line, error.message, error.hint) == (
+        f"templates/{file}", line,
+        f"syntaxfout in het sjabloon: {{% {tag} %}} wordt nergens gesloten",
+        f"zet {{% end{tag} %}} waar het blok eindigt",
+    )  # fmt: skip
 
 
 def test_an_empty_fact_cannot_be_inserted(facts: LetterFacts, tmp_path: Path) -> None:
