@@ -472,6 +472,10 @@ class _Writer:
         first = element.find(qn("w:p"))
         if first is None:
             first = self._para(ctx)._p
+        indent = _tw(self.hs.footnote_indent)
+        for later in element.findall(qn("w:p"))[1:]:  # a note's later paragraphs: no number to hang
+            if later.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is None:
+                put_in(later, "w:pPr", el("w:ind", left=indent, firstLine=0))
         # The note's own number, then a tab: as in the PDF, the number hangs before the
         # text, on the line (Word honours the run's baseline; LibreOffice raises it anyway).
         mark = el("w:r")

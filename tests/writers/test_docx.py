@@ -368,7 +368,8 @@ def test_footnote_numbers_hang_before_their_text_as_in_the_pdf(tmp_path):
     hangs in it (on the line, as in the PDF), a tab leads to the text; LibreOffice puts
     the text of every note, first and later lines, at that indent."""
     style = HouseStyle()
-    long_note = Footnote("lang", (Paragraph((Text("Een lange noot " * 12),)),))
+    long_note = Footnote("lang", (Paragraph((Text("Een lange noot " * 12),)),
+                                  Paragraph((Text("Tweede alinea van de noot."),))))
     letter = sample_letter()
     call = Paragraph((Text("Nog een noot"), NoteRef("lang"), Text(".")))
     letter = number(replace(letter, footnotes=(*letter.footnotes, long_note), blocks=(*letter.blocks, call)))
@@ -388,7 +389,7 @@ def test_footnote_numbers_hang_before_their_text_as_in_the_pdf(tmp_path):
     for _, w, x, y in words:
         if y >= top - 0.5 and not w.isdigit():
             lines[round(y, 1)] = min(x, lines.get(round(y, 1), x))
-    assert len(lines) >= 4  # three notes, the last one over two lines or more
+    assert len(lines) >= 5  # three notes, the last one over two lines and a second paragraph
     start = style.margin_left + style.footnote_indent
     assert all(abs(x - start) < 0.6 for x in lines.values()), lines
     numbers = [x for _, w, x, y in words if y >= top - 0.5 and w in ("1", "2", "3")]
