@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from pathlib import Path
 
-__all__ = ["describe", "find_invalid"]
+from briefing.errors import InputError
+
+__all__ = ["check", "describe", "find_invalid"]
 
 # Everything XML 1.0 does not allow: C0 controls except tab, LF and CR; surrogates; FFFE/FFFF.
 INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -45,3 +48,14 @@ def find_invalid(text: str) -> Iterator[tuple[int, int, str]]:
         line = text.count("\n", 0, start) + 1
         column = start - (text.rfind("\n", 0, start) + 1) + 1
         yield line, column, match.group()
+
+
+def check(text: str, file: str | Path, error: type[InputError]) -> None:
+    """Raise ``error`` at the first invalid character of ``file``'s ``text``, if it has one."""
+    invalid = next(find_invalid(text), None)
+    if invalid is not None:
+        line, column, char = invalid
+        raise error(
+            f"het teken {describe(char)} kan niet in een brief", file, line, column,
+            hint="verwijder het; het komt vaak mee bij kopiëren uit een ander programma",
+        )

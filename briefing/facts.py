@@ -175,13 +175,7 @@ def _read_yaml(path: Path, shown: Path) -> tuple[Any, dict[str, int], list[Facts
         raise FactsError(
             "het bestand is geen geldige UTF-8-tekst", shown, line, hint="sla het bestand op als UTF-8"
         ) from None
-    invalid = next(characters.find_invalid(text), None)
-    if invalid is not None:
-        line, column, char = invalid
-        raise FactsError(
-            f"het teken {characters.describe(char)} kan niet in een brief", shown, line, column,
-            hint="verwijder het; het komt vaak mee bij kopiëren uit een ander programma",
-        )
+    characters.check(text, shown, FactsError)
     try:
         loader = _Loader(text, str(shown))
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (DEL, C1 controls)

@@ -125,13 +125,7 @@ class _Loader(FileSystemLoader):
             ) from None
         if not Path(filename).resolve().is_relative_to(self.folder):  # a link out of templates/
             raise TemplateNotFound(template)
-        invalid = next(characters.find_invalid(source), None)
-        if invalid is not None:
-            line, column, char = invalid
-            raise TemplateError(
-                f"het teken {characters.describe(char)} kan niet in een brief", shown, line, column,
-                hint="verwijder het; het komt vaak mee bij kopiëren uit een ander programma",
-            )
+        characters.check(source, shown, TemplateError)
         return keep_newline_after_text(protect_heading_attributes(source)), filename, uptodate
 
 

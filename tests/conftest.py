@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +29,22 @@ from briefing.model import (
     Table,
     Text,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def copy_example(folder: Path) -> Path:
+    """``folder`` made a copy of the repository's project: its facts and templates."""
+    for name in ("facts", "templates"):
+        shutil.copytree(ROOT / name, folder / name)
+    return folder
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in ``path`` by ``new``; ``old`` must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture drift: {old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def sample_meta(**changes) -> Meta:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 import sys
 import uuid
@@ -14,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import copy_example, edit
 from openxml_audit import OpenXmlValidator, ValidationErrorType
 from tracked_changes import DEL, INS, RPR, formatted, parts, resolve
 
@@ -27,15 +27,7 @@ LETTER = "armenie-azerbeidzjan"
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the default example project."""
-    for folder in ("facts", "templates"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    return tmp_path
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture drift: {old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return copy_example(tmp_path)
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
