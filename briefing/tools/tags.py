@@ -68,10 +68,7 @@ def read(path: Path | str | bytes) -> StructTree:
         page_numbers = {page.objgen: n for n, page in enumerate(pdf.pages, 1)}
         root = pdf.Root.get("/StructTreeRoot")
         seen: set[tuple[int, int]] = set()
-        if root is None:
-            tree = Element("StructTreeRoot")
-        else:
-            tree = _element(root, None, texts, page_numbers, seen)
+        tree = Element("StructTreeRoot") if root is None else _element(root, None, texts, page_numbers, seen)
         detached = _detached(root, texts, page_numbers, seen) if root is not None else []
         lang = str(pdf.Root["/Lang"]) if "/Lang" in pdf.Root else None
         ids = _name_tree_keys(root.get("/IDTree")) if root is not None else set()
@@ -226,7 +223,7 @@ def _marked_content(pdf: pikepdf.Pdf) -> tuple[dict[tuple[int, int], str], dict[
 def _fonts(page: pikepdf.Page) -> Iterator[tuple[str, pikepdf.Dictionary]]:
     resources = page.obj.get("/Resources", {})
     fonts = resources.get("/Font", {})
-    for name in fonts.keys():
+    for name in fonts:
         yield name, fonts[name]
 
 

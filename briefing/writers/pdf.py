@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from briefing.errors import OutputError
 from briefing.huisstijl import ASSETS, HouseStyle
 from briefing.model import Letter
+from briefing.writers import pdf_tags
 from briefing.writers.html import build_html, render_css, render_html
 
 __all__ = ["render_html", "render_pdf", "supported_variants", "url_fetcher"]
@@ -51,12 +52,15 @@ def render_pdf(
     fetcher = url_fetcher(style, base_dir)
     html = build_html(letter, style)
     base_url = (base_dir.resolve() if base_dir else ASSETS).as_uri() + "/"
-    # The file identifier is an MD5 of the content, so it is reproducible.
-    options = {"pdf_variant": variant, "pdf_identifier": True}
+    # The file identifier is an MD5 of the content, so it is reproducible. Every
+    # variant is tagged (WeasyPrint tags only PDF/UA and PDF/A-…a by itself).
+    options = {"pdf_variant": variant, "pdf_identifier": True, "pdf_tags": True}
     try:
         source = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         document = _layout(source, style, options)
-        return document.write_pdf(**options)
+        with pdf_tags.recording() as boxes:
+            raw = document.write_pdf(**options)
+        return pdf_tags.repair(raw, boxes)
     except FatalURLFetchingError as exc:
         # WeasyPrint wraps a refusal of our fetcher; hand the caller our own error.
         cause = exc.__cause__
