@@ -1,0 +1,679 @@
+"""Repair WeasyPrint's structure tree so a screen reader hears the whole letter (PDF/UA-1).
+
+WeasyPrint tags the PDF, but an audit found what a reader would miss (issue 11):
+
+- page-margin boxes (our colofon) are tagged, but their elements are not linked into
+  the tree (upstream #1836), and the page numbers in them are not artifacts;
+- a list item is ``LI`` > ``Lbl`` + ``P`` without ``LBody``; a nested list sits beside
+  its item; a list (or any block) broken by a page becomes two elements;
+- footnotes are anonymous ``NonStruct``/``Span`` elements, their calls link nowhere;
+- header cells have no ``/Scope`` and the ``/ID`` s they carry have no ``/IDTree``;
+- a link's ``/Contents`` is the anchor id, and its annotation lacks the Print flag.
+
+WeasyPrint builds the tree box by box. While it writes, :func:`recording` notes for
+every structure element it makes which HTML element (and pseudo-element) it came from
+and where its box is; :func:`repair` then rewrites the finished PDF with pikepdf:
+elements of one HTML element split by a page are joined, the colofon of page 1 is
+attached after the address block and *painted* there too (its content moved in the
+page's content stream, so paint order and tree order agree), every repeated colofon
+line and page number becomes a pagination artifact, footnotes become ``Note`` s with
+an ``/ID`` at the end of the document and each call a ``Reference`` holding a
+``Link`` to its note. The page looks exactly as before: only the order of painting
+and the marking of content change.
+
+The recording hook wraps one WeasyPrint internal (``weasyprint.pdf.tags._build_box_tree``);
+if a later WeasyPrint lacks it, :func:`repair` does what it can from the PDF alone
+(the detached colofon is still made artifacts, lists and tables still fixed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["BoxInfo", "recording", "repair"]
+
+_local = threading.local()
+_hook_lock = threading.Lock()
+
+PAGINATION = {"/Type": "/Pagination", "/Subtype": "/Header"}
+PRINT_FLAG = 4
+
+
+@dataclass(frozen=True)
+class BoxInfo:
+    """What a structure element was made from: its HTML element and box."""
+
+    element: Any  # the HTML (ElementTree) element; identity matters: a split block has one
+    tag: str  # WeasyPrint's element_tag, e.g. "li", "li::marker", "span::footnote-call"
+    page: int  # 0-based
+    rect: tuple[float, float, float, float]  # border box in CSS px: x, y, width, height
+
+    @property
+    def classes(self) -> set[str]:
+        """The HTML element's classes."""
+        return set((self.element.get("class") or "").split()) if self.element is not None else set()
+
+
+# --------------------------------------------------------------------------- recording
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[dict[int, BoxInfo]]:
+    """Record, for the PDF written inside the block, object number → :class:`BoxInfo`."""
+    _install_hook()
+    boxes: dict[int, BoxInfo] = {}
+    previous = getattr(_local, "boxes", None)
+    _local.boxes = boxes
+    try:
+        yield boxes
+    finally:
+        _local.boxes = previous
+
+
+def _install_hook() -> None:
+    """Wrap WeasyPrint's tag-tree builder once per process (guarded: absent → no record)."""
+    with _hook_lock:
+        try:
+            from weasyprint.pdf import tags
+        except ImportError:  # pragma: no cover - WeasyPrint is a dependency
+            return
+        original = getattr(tags, "_build_box_tree", None)
+        if original is None or getattr(original, "_briefing", False):
+            return
+
+        def build_box_tree(box: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            for element in original(box, *args, **kwargs):
+                boxes = getattr(_local, "boxes", None)
+                # The innermost call names the box; html, body and the page only pass
+                # their children's elements on.
+                if boxes is not None and element.number not in boxes:
+                    with contextlib.suppress(Exception):
+                        boxes[element.number] = _box_info(box, args)
+                yield element
+
+        build_box_tree._briefing = True  # type: ignore[attr-defined]
+        tags._build_box_tree = build_box_tree
+
+
+def _box_info(box: Any, args: tuple[Any, ...]) -> BoxInfo:
+    real = getattr(box, "_box", box)  # an AbsolutePlaceholder wraps its box
+    page = args[2] if len(args) > 2 and isinstance(args[2], int) else -1
+    rect = (
+        float(real.border_box_x()),
+        float(real.border_box_y()),
+        float(real.border_width()),
+        float(real.border_height()),
+    )
+    element = real.element
+    return BoxInfo(element, real.element_tag if element is not None else "", page, rect)
+
+
+# --------------------------------------------------------------------------- repair
+
+
+def repair(pdf_bytes: bytes, boxes: dict[int, BoxInfo]) -> bytes:
+    """The PDF with its structure tree repaired (see the module docstring)."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is None:
+            return pdf_bytes
+        _Repair(pdf, root, boxes).run()
+        out = io.BytesIO()
+        # deterministic_id: the same letter gives the same bytes (no random /ID).
+        pdf.save(out, deterministic_id=True)
+        return out.getvalue()
+
+
+class _Repair:
+    """One repair of one PDF; see :func:`repair`."""
+
+    def __init__(self, pdf: Any, root: Any, boxes: dict[int, BoxInfo]) -> None:
+        import pikepdf
+
+        self.pikepdf = pikepdf
+        self.pdf = pdf
+        self.root = root
+        self.boxes = boxes
+        self.document = root.K[0] if isinstance(root.K, pikepdf.Array) else root.K
+        self.pages = list(pdf.pages)
+        self.page_index = {page.obj.objgen: i for i, page in enumerate(self.pages)}
+        self.parent_tree = self._parent_tree()
+        self.ids: dict[str, Any] = {}
+
+    def info(self, element: Any) -> BoxInfo | None:
+        return self.boxes.get(element.objgen[0]) if element.is_indirect else None
+
+    def run(self) -> None:
+        self._colofon()
+        self._join_split_elements(self.document)
+        self._footnotes()
+        self._lists(self.document)
+        self._tables(self.document)
+        self._links(self.document)
+        self._id_tree()
+        self._write_parent_tree()
+
+    # ------------------------------------------------------------------ parent tree
+
+    def _parent_tree(self) -> dict[int, Any]:
+        nums = self.root.ParentTree.Nums
+        return {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+
+    def _write_parent_tree(self) -> None:
+        nums = self.pikepdf.Array()
+        for key in sorted(self.parent_tree):
+            nums.append(key)
+            nums.append(self.parent_tree[key])
+        self.root.ParentTree.Nums = nums
+        self.root.ParentTreeNextKey = max(self.parent_tree, default=-1) + 1
+
+    def _page_array(self, page: int) -> Any:
+        return self.parent_tree[int(self.pages[page].obj.StructParents)]
+
+    def _set_owner(self, page: int, mcid: int, owner: Any) -> None:
+        array = self._page_array(page)
+        if mcid < len(array):
+            array[mcid] = owner
+
+    # ------------------------------------------------------------------ tree helpers
+
+    def kids(self, element: Any) -> list[Any]:
+        k = element.get("/K")
+        if k is None:
+            return []
+        return list(k) if isinstance(k, self.pikepdf.Array) else [k]
+
+    def set_kids(self, element: Any, kids: list[Any]) -> None:
+        element.K = self.pikepdf.Array(kids)
+
+    def is_element(self, kid: Any) -> bool:
+        return isinstance(kid, self.pikepdf.Dictionary) and "/S" in kid
+
+    def page_of(self, element: Any) -> int | None:
+        if "/Pg" in element:
+            return self.page_index.get(element.Pg.objgen)
+        return None
+
+    def mcids(self, element: Any, page: int | None = None) -> Iterator[tuple[int, int]]:
+        """(page, mcid) of every marked-content sequence at or below ``element``."""
+        own = self.page_of(element)
+        page = own if own is not None else page
+        for kid in self.kids(element):
+            if isinstance(kid, int) and page is not None:
+                yield page, int(kid)
+            elif isinstance(kid, self.pikepdf.Dictionary):
+                if kid.get("/Type") == "/MCR":
+                    kid_page = self.page_index.get(kid.Pg.objgen, page) if "/Pg" in kid else page
+                    if kid_page is not None:
+                        yield kid_page, int(kid.MCID)
+                elif self.is_element(kid):
+                    yield from self.mcids(kid, page)
+
+    def new_element(self, kind: str, parent: Any, kids: list[Any]) -> Any:
+        element = self.pdf.make_indirect(
+            self.pikepdf.Dictionary(
+                Type=self.pikepdf.Name.StructElem, S=self.pikepdf.Name("/" + kind), P=parent
+            )
+        )
+        self.adopt(element, kids)
+        return element
+
+    def adopt(self, element: Any, kids: list[Any]) -> None:
+        """Make ``kids`` the children of ``element`` (their /P and the parent tree follow)."""
+        page = self.page_of(element)
+        fixed = []
+        for kid in kids:
+            if self.is_element(kid):
+                kid.P = element
+            elif isinstance(kid, int):
+                raise ValueError("bare MCID must be converted before adoption")
+            elif isinstance(kid, self.pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                kid_page = self.page_index.get(kid.Pg.objgen) if "/Pg" in kid else page
+                if kid_page is not None:
+                    self._set_owner(kid_page, int(kid.MCID), element)
+            fixed.append(kid)
+        self.set_kids(element, fixed)
+
+    def explicit_kids(self, element: Any) -> list[Any]:
+        """``element``'s kids with bare MCIDs written as MCR dictionaries (safe to move)."""
+        page = self.page_of(element)
+        out = []
+        for kid in self.kids(element):
+            if isinstance(kid, int):
+                mcr = self.pikepdf.Dictionary(Type=self.pikepdf.Name.MCR, MCID=int(kid))
+                if page is not None:
+                    mcr.Pg = self.pages[page].obj
+                out.append(mcr)
+            else:
+                out.append(kid)
+        return out
+
+    # ------------------------------------------------------------------ colofon
+
+    def _colofon(self) -> None:
+        """Page 1's colofon into the tree after the address; repeated lines as artifacts."""
+        detached = self._detached_roots()
+        anchor_index = self._document_index(lambda info: "adres" in info.classes)
+        for element in detached:
+            info = self.info(element)
+            page = self.page_of(element)
+            if info is None or page is None:
+                continue
+            if "colofon-eerste" in info.classes:
+                pagina = [kid for kid in self.kids(element) if self._has_class(kid, "pagina")]
+                for kid in pagina:
+                    self._to_artifact(kid)
+                kept = [kid for kid in self.kids(element) if not self._has_class(kid, "pagina")]
+                self.set_kids(element, kept)
+                element.S = self.pikepdf.Name.Div
+                element.T = self.pikepdf.String("Colofon")
+                element.P = self.document
+                doc_kids = self.kids(self.document)
+                if anchor_index is not None and self._paint_after(element, doc_kids[anchor_index], page):
+                    doc_kids.insert(anchor_index + 1, element)
+                else:  # where it is painted: after the rest of its page
+                    last = max(
+                        (i for i, kid in enumerate(doc_kids) if self.page_of(kid) == page), default=-1
+                    )
+                    doc_kids.insert(last + 1, element)
+                self.set_kids(self.document, doc_kids)
+            else:
+                self._to_artifact(element)
+
+    def _has_class(self, element: Any, name: str) -> bool:
+        info = self.info(element) if self.is_element(element) else None
+        return info is not None and name in info.classes
+
+    def _detached_roots(self) -> list[Any]:
+        """Top elements that the parent tree names but the root does not reach."""
+        reached: set[tuple[int, int]] = set()
+        stack = [self.document]
+        while stack:
+            node = stack.pop()
+            reached.add(node.objgen)
+            stack.extend(kid for kid in self.kids(node) if self.is_element(kid))
+        roots: list[Any] = []
+        seen: set[tuple[int, int]] = set()
+        for key in sorted(self.parent_tree):
+            value = self.parent_tree[key]
+            for item in value if isinstance(value, self.pikepdf.Array) else [value]:
+                if not self.is_element(item) or item.objgen in reached:
+                    continue
+                top = item
+                while "/P" in top and self.is_element(top.P) and top.P.objgen not in reached:
+                    top = top.P
+                if top.objgen not in seen:
+                    seen.add(top.objgen)
+                    roots.append(top)
+        return roots
+
+    def _document_index(self, predicate: Any) -> int | None:
+        for i, kid in enumerate(self.kids(self.document)):
+            info = self.info(kid) if self.is_element(kid) else None
+            if info is not None and predicate(info):
+                return i
+        return None
+
+    def _to_artifact(self, element: Any) -> None:
+        """Turn all content of ``element`` into pagination artifacts (out of the tree)."""
+        by_page: dict[int, set[int]] = {}
+        for page, mcid in self.mcids(element):
+            by_page.setdefault(page, set()).add(mcid)
+        for page, mcids in by_page.items():
+            ops = self.pikepdf.parse_content_stream(self.pages[page].obj)
+            changed = []
+            for operands, operator in ops:
+                mcid = _mcid(operands, operator, self.pikepdf)
+                if mcid in mcids:
+                    operands = [self.pikepdf.Name.Artifact, self.pikepdf.Dictionary(PAGINATION)]
+                changed.append(self.pikepdf.ContentStreamInstruction(operands, operator))
+            self._write_content(page, changed)
+            array = self._page_array(page)
+            for mcid in mcids:
+                if mcid < len(array):
+                    array[mcid] = None
+
+    def _write_content(self, page: int, instructions: list[Any]) -> None:
+        data = self.pikepdf.unparse_content_stream(instructions)
+        self.pages[page].obj.Contents = self.pdf.make_stream(data)
+
+    def _paint_after(self, element: Any, anchor: Any, page: int) -> bool:
+        """Move ``element``'s painting to just after ``anchor``'s; False if that cannot be done.
+
+        WeasyPrint paints margin boxes last. The colofon's content is one balanced
+        ``q … Q`` block; it moves to just after the anchor's last marked content, if the
+        transformation in force there is the same (so it lands on the same spot).
+        """
+        own = {mcid for p, mcid in self.mcids(element) if p == page}
+        anchor_mcids = {mcid for p, mcid in self.mcids(anchor) if p == page}
+        if not own or not anchor_mcids:
+            return False
+        ops = list(self.pikepdf.parse_content_stream(self.pages[page].obj))
+        marked = [(i, _mcid(operands, operator, self.pikepdf)) for i, (operands, operator) in enumerate(ops)]
+        first = min(i for i, m in marked if m in own)
+        # The outermost q…Q block around the colofon's first content that holds no other content.
+        depth_at: list[int] = []
+        depth = 0
+        for _operands, operator in ops:
+            depth_at.append(depth)
+            op = str(operator)
+            depth += 1 if op == "q" else -1 if op == "Q" else 0
+        segment: tuple[int, int] | None = None
+        start = first
+        while True:
+            # the q that opens the block enclosing `start`
+            target = depth_at[start]
+            opener = next(
+                (i for i in range(start - 1, -1, -1) if str(ops[i][1]) == "q" and depth_at[i] == target - 1),
+                None,
+            )
+            if opener is None:
+                break
+            closer = next(
+                (i for i in range(opener + 1, len(ops)) if str(ops[i][1]) == "Q" and depth_at[i] == target),
+                None,
+            )
+            if closer is None:
+                break
+            inside = {m for i, m in marked[opener : closer + 1] if m is not None}
+            if not inside <= own:
+                break
+            segment = (opener, closer)
+            start = opener
+        if segment is None:
+            return False
+        opener, closer = segment
+        if not all(m in own for i, m in marked if m is not None and opener <= i <= closer):
+            return False
+        if any(m is not None and m in own for i, m in marked if i < opener or i > closer):
+            return False
+        anchor_last = max(i for i, m in marked if m in anchor_mcids)
+        insert_at = next(i for i in range(anchor_last, len(ops)) if str(ops[i][1]) == "EMC") + 1
+        if insert_at > opener or _ctm(ops, insert_at) != _ctm(ops, opener):
+            return False
+        moved = ops[opener : closer + 1]
+        reordered = ops[:insert_at] + moved + ops[insert_at:opener] + ops[closer + 1 :]
+        self._write_content(
+            page, [self.pikepdf.ContentStreamInstruction(operands, op) for operands, op in reordered]
+        )
+        return True
+
+    # ------------------------------------------------------------------ split elements
+
+    def _join_split_elements(self, parent: Any) -> None:
+        """Join the elements of one HTML element that a page break made two (or more).
+
+        Only the pieces under one parent are joined (a block is continued at the same
+        place in the tree); this runs top-down so that joined pieces' kids join too.
+        """
+        kids = self.kids(parent)
+        first_of: dict[tuple[int, str], Any] = {}
+        kept: list[Any] = []
+        changed = False
+        for kid in kids:
+            info = self.info(kid) if self.is_element(kid) else None
+            key = (id(info.element), info.tag) if info is not None and info.element is not None else None
+            if key is not None and key in first_of:
+                earlier = first_of[key]
+                self.adopt(earlier, self.explicit_kids(earlier) + self.explicit_kids(kid))
+                changed = True
+                continue
+            if key is not None:
+                first_of[key] = kid
+            kept.append(kid)
+        if changed:
+            self.set_kids(parent, kept)
+        for kid in self.kids(parent):
+            if self.is_element(kid):
+                self._join_split_elements(kid)
+
+    # ------------------------------------------------------------------ footnotes
+
+    def _footnotes(self) -> None:
+        """Footnotes as ``Note`` (with ``/ID``) in one ``Div`` at the end; calls as Reference/Link."""
+        notes: dict[str, Any] = {}
+        doc_kids = self.kids(self.document)
+        areas = [kid for kid in doc_kids if self.is_element(kid) and self._is_footnote_area(kid)]
+        if not areas:
+            return
+        collected: list[Any] = []
+        for area in areas:
+            for note in self.kids(area):
+                info = self.info(note) if self.is_element(note) else None
+                if info is None or "voetnoot" not in info.classes:
+                    continue
+                number = info.element.get("data-n")
+                note.S = self.pikepdf.Name.Note
+                note.ID = self.pikepdf.String(f"voetnoot-{number}")
+                self.ids[f"voetnoot-{number}"] = note
+                for kid in self.kids(note):
+                    kid_info = self.info(kid) if self.is_element(kid) else None
+                    if kid_info is not None and kid_info.tag.endswith("::footnote-marker"):
+                        kid.S = self.pikepdf.Name.Lbl
+                notes[number] = note
+                collected.append(note)
+        block = self.new_element("Div", self.document, collected)
+        block.T = self.pikepdf.String("Voetnoten")
+        gone = {area.objgen for area in areas}
+        doc_kids = [kid for kid in doc_kids if not (self.is_element(kid) and kid.objgen in gone)]
+        doc_kids.append(block)
+        self.set_kids(self.document, doc_kids)
+        self._footnote_calls(self.document, notes)
+
+    def _is_footnote_area(self, element: Any) -> bool:
+        kids = [kid for kid in self.kids(element) if self.is_element(kid)]
+        return bool(kids) and all(self._has_class(kid, "voetnoot") for kid in kids) and not self._has_class(
+            element, "voetnoot"
+        )
+
+    def _footnote_calls(self, element: Any, notes: dict[str, Any]) -> None:
+        for kid in self.kids(element):
+            if not self.is_element(kid):
+                continue
+            info = self.info(kid)
+            if info is not None and info.tag.endswith("::footnote-call"):
+                number = info.element.get("data-n")
+                note = notes.get(number)
+                kid.S = self.pikepdf.Name.Reference
+                if note is not None:
+                    self._link_call(kid, info, note, number)
+            else:
+                self._footnote_calls(kid, notes)
+
+    def _link_call(self, reference: Any, info: BoxInfo, note: Any, number: str) -> None:
+        """Reference > Link > (the call's content, a Link annotation to the note)."""
+        page = self.page_of(reference)
+        if page is None:
+            return
+        link = self.new_element("Link", reference, self._flatten_content(reference))
+        link.Pg = self.pages[page].obj
+        note_info = self.info(note)
+        note_page = self.page_of(note)
+        if note_page is None:
+            note_page = page
+        x, y, w, h = info.rect
+        rect = self._pdf_rect(page, x, y, w, h)
+        top = self._pdf_rect(note_page, *note_info.rect)[3] if note_info is not None else rect[3]
+        annotation = self.pdf.make_indirect(
+            self.pikepdf.Dictionary(
+                Type=self.pikepdf.Name.Annot,
+                Subtype=self.pikepdf.Name.Link,
+                Rect=self.pikepdf.Array(rect),
+                BS=self.pikepdf.Dictionary(W=0),
+                F=PRINT_FLAG,
+                Contents=self.pikepdf.String(f"Voetnoot {number}"),
+                Dest=self.pikepdf.Array(
+                    [self.pages[note_page].obj, self.pikepdf.Name.XYZ, 0, top, 0]
+                ),
+            )
+        )
+        key = max(self.parent_tree, default=-1) + 1
+        annotation.StructParent = key
+        self.parent_tree[key] = link
+        page_obj = self.pages[page].obj
+        if "/Annots" not in page_obj:
+            page_obj.Annots = self.pikepdf.Array()
+        page_obj.Annots.append(annotation)
+        page_obj.Tabs = self.pikepdf.Name.S
+        objr = self.pikepdf.Dictionary(Type=self.pikepdf.Name.OBJR, Obj=annotation, Pg=page_obj)
+        self.set_kids(link, [*self.kids(link), objr])
+        self.set_kids(reference, [link])
+
+    def _flatten_content(self, element: Any) -> list[Any]:
+        """All marked content at or below ``element``, as MCRs (the elements between go)."""
+        out = []
+        for page, mcid in self.mcids(element):
+            page_obj = self.pages[page].obj
+            out.append(self.pikepdf.Dictionary(Type=self.pikepdf.Name.MCR, MCID=mcid, Pg=page_obj))
+        return out
+
+    def _pdf_rect(self, page: int, x: float, y: float, w: float, h: float) -> list[float]:
+        """A CSS-px box → PDF user space (WeasyPrint: 0.75 pt per px, y from the top)."""
+        box = self.pages[page].obj.MediaBox
+        height = float(box[3]) - float(box[1])
+        return [round(v, 3) for v in (x * 0.75, height - (y + h) * 0.75, (x + w) * 0.75, height - y * 0.75)]
+
+    # ------------------------------------------------------------------ lists
+
+    def _lists(self, element: Any) -> None:
+        """``LI`` > ``Lbl`` + ``LBody``; a nested ``L`` inside its item's body; ``/ListNumbering``."""
+        for kid in self.kids(element):
+            if self.is_element(kid):
+                self._lists(kid)
+        if element.get("/S") != "/L":
+            return
+        info = self.info(element)
+        ordered = info is not None and info.element is not None and info.element.tag == "ol"
+        numbering = "/Decimal" if ordered else "/Disc"
+        _set_attribute(element, self.pikepdf, "/List", "/ListNumbering", self.pikepdf.Name(numbering))
+        items: list[Any] = []
+        for kid in self.kids(element):
+            if self.is_element(kid) and kid.S == "/L" and items and items[-1].S == "/LI":
+                # WeasyPrint puts a nested list beside its item; it belongs in the item's body.
+                body = self._body(items[-1])
+                self.adopt(body, [*self.kids(body), kid])
+                continue
+            if self.is_element(kid) and kid.S == "/LI":
+                self._body(kid)
+            items.append(kid)
+        self.set_kids(element, items)
+
+    def _body(self, item: Any) -> Any:
+        """The item's ``LBody``, made from everything but its ``Lbl`` when missing."""
+        kids = self.kids(item)
+        for kid in kids:
+            if self.is_element(kid) and kid.S == "/LBody":
+                return kid
+        labels = [kid for kid in kids if self.is_element(kid) and kid.S == "/Lbl"]
+        rest = [kid for kid in self.explicit_kids(item) if not (self.is_element(kid) and kid.S == "/Lbl")]
+        body = self.new_element("LBody", item, rest)
+        self.set_kids(item, [*labels, body])
+        return body
+
+    # ------------------------------------------------------------------ tables
+
+    def _tables(self, element: Any) -> None:
+        for kid in self.kids(element):
+            if not self.is_element(kid):
+                continue
+            if kid.S == "/TH":
+                info = self.info(kid)
+                scope = info.element.get("scope") if info is not None and info.element is not None else None
+                value = {"row": "/Row", "colgroup": "/Column", "rowgroup": "/Row"}.get(scope or "", "/Column")
+                _set_attribute(kid, self.pikepdf, "/Table", "/Scope", self.pikepdf.Name(value))
+            if "/ID" in kid:
+                self.ids[str(kid.ID)] = kid
+            self._tables(kid)
+
+    def _id_tree(self) -> None:
+        if not self.ids:
+            return
+        names = self.pikepdf.Array()
+        for key in sorted(self.ids):
+            names.append(self.pikepdf.String(key))
+            names.append(self.ids[key])
+        self.root.IDTree = self.pdf.make_indirect(self.pikepdf.Dictionary(Names=names))
+
+    # ------------------------------------------------------------------ links
+
+    def _links(self, element: Any) -> None:
+        """Link annotations: words in ``/Contents`` and the Print flag."""
+        for kid in self.kids(element):
+            if not isinstance(kid, self.pikepdf.Dictionary):
+                continue
+            if kid.get("/Type") == "/OBJR" and kid.Obj.get("/Subtype") == "/Link":
+                annotation = kid.Obj
+                annotation.F = PRINT_FLAG
+                info = self.info(element)
+                if info is not None and info.element is not None and info.element.tag == "a":
+                    annotation.Contents = self.pikepdf.String(_link_description(info.element))
+            elif self.is_element(kid):
+                self._links(kid)
+
+
+def _link_description(anchor: Any) -> str:
+    """What a link says: its words, and for a web address not in them, the address."""
+    text = " ".join("".join(anchor.itertext()).split())
+    href = anchor.get("href") or ""
+    if href.startswith("#"):
+        return f"Verwijzing naar {text}" if text else "Verwijzing"
+    if href and href.split("://", 1)[-1].rstrip("/") not in text:
+        return f"{text} ({href})" if text else href
+    return text or href
+
+
+def _set_attribute(element: Any, pikepdf: Any, owner: str, key: str, value: Any) -> None:
+    """Set ``key`` in ``element``'s attribute dictionary of owner ``owner`` (made if missing)."""
+    attrs = element.get("/A")
+    dicts = list(attrs) if isinstance(attrs, pikepdf.Array) else [attrs] if attrs is not None else []
+    for d in dicts:
+        if isinstance(d, pikepdf.Dictionary) and d.get("/O") == owner:
+            d[key] = value
+            return
+    new = pikepdf.Dictionary({"/O": pikepdf.Name(owner), key: value})
+    if attrs is None:
+        element.A = new
+    elif isinstance(attrs, pikepdf.Array):
+        attrs.append(new)
+    else:
+        element.A = pikepdf.Array([attrs, new])
+
+
+def _mcid(operands: Any, operator: Any, pikepdf: Any) -> int | None:
+    if str(operator) != "BDC" or len(operands) < 2:
+        return None
+    props = operands[1]
+    if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
+        return int(props.MCID)
+    return None
+
+
+def _ctm(ops: list[Any], index: int) -> tuple[float, ...]:
+    """The transformation in force before ``ops[index]`` (q/Q/cm only)."""
+    identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    stack = [identity]
+    for operands, operator in ops[:index]:
+        op = str(operator)
+        if op == "q":
+            stack.append(stack[-1])
+        elif op == "Q" and len(stack) > 1:
+            stack.pop()
+        elif op == "cm":
+            a, b, c, d, e, f = (float(v) for v in operands)
+            A, B, C, D, E, F = stack[-1]
+            stack[-1] = (
+                a * A + b * C,
+                a * B + b * D,
+                c * A + d * C,
+                c * B + d * D,
+                e * A + f * C + E,
+                e * B + f * D + F,
+            )
+    return stack[-1]
