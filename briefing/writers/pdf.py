@@ -52,12 +52,15 @@ def render_pdf(
     fetcher = url_fetcher(style, base_dir)
     html = build_html(letter, style)
     base_url = (base_dir.resolve() if base_dir else ASSETS).as_uri() + "/"
-    # The file identifier is an MD5 of the content, so it is reproducible. Every
-    # variant is tagged (WeasyPrint tags only PDF/UA and PDF/A-…a by itself).
-    options = {"pdf_variant": variant, "pdf_identifier": True, "pdf_tags": True}
+    # The file identifier is an MD5 of the content, so it is reproducible. Every named
+    # variant is tagged (WeasyPrint by itself tags only PDF/UA and PDF/A-…a).
+    tagged = variant is not None
+    options = {"pdf_variant": variant, "pdf_identifier": True, "pdf_tags": tagged}
     try:
         source = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         document = _layout(source, style, options)
+        if not tagged:
+            return document.write_pdf(**options)
         with pdf_tags.recording() as boxes:
             raw = document.write_pdf(**options)
         return pdf_tags.repair(raw, boxes)
