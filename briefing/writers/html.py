@@ -75,6 +75,7 @@ def build_html(letter: Letter, style: HouseStyle, css: str | None = None) -> str
         logo_url=Path(style.logo).resolve().as_uri(),
         woordmerk=style.woordmerk or meta.afzender.organisatie,
         colofon=huisstijl.colofon(meta),
+        website_url=_web_url(meta.afzender.website),
         colofon_later=huisstijl.colofon_later(meta),
         retouradres=huisstijl.retouradres(meta),
         bijlagen=huisstijl.bijlagen_regels(meta),
@@ -83,6 +84,13 @@ def build_html(letter: Letter, style: HouseStyle, css: str | None = None) -> str
         concept=huisstijl.CONCEPT,
         body=Markup("\n").join(writer.block(b) for b in letter.blocks),
     )
+
+
+def _web_url(website: str | None) -> str | None:
+    """The colofon's website as a link target (``www.rijksoverheid.nl/bz`` → ``https://…``)."""
+    if not website:
+        return None
+    return website if re.match(r"[a-z][a-z0-9+.-]*://", website, re.I) else f"https://{website}"
 
 
 @functools.cache
