@@ -159,6 +159,22 @@ class _Repair:
         self._links(self.document)
         self._id_tree()
         self._write_parent_tree()
+        self._single_kids(self.document)
+
+    def _single_kids(self, element: Any) -> None:
+        """Write a one-item /K as the item itself (both are valid PDF).
+
+        pdfua 0.1.3 crashes on a /K array below a heading (its ``as_integer`` asks a
+        pikepdf Array for ``is_integer``, which raises ValueError instead of
+        AttributeError) and then skips its empty-heading rule (UA-14-001); with single
+        kids written directly, that rule runs.
+        """
+        kids = element.get("/K")
+        if isinstance(kids, self.pikepdf.Array) and len(kids) == 1:
+            element.K = kids[0]
+        for kid in self.kids(element):
+            if self.is_element(kid):
+                self._single_kids(kid)
 
     # ------------------------------------------------------------------ parent tree
 
