@@ -58,7 +58,7 @@ def render_pdf(
     options = {"pdf_variant": variant, "pdf_identifier": True, "pdf_tags": tagged}
     try:
         source = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        document = _layout(source, style, options)
+        document = _layout(source, style, options, variant)
         if not tagged:
             return document.write_pdf(**options)
         with pdf_tags.recording() as boxes:
@@ -72,7 +72,7 @@ def render_pdf(
         raise OutputError(f"PDF: bron niet te laden: {cause or exc}") from None
 
 
-def _layout(source: Any, style: HouseStyle, options: dict[str, Any]) -> Any:
+def _layout(source: Any, style: HouseStyle, options: dict[str, Any], variant: str | None = None) -> Any:
     """Lay the letter out, moving paragraphs until every footnote is on its call's page.
 
     WeasyPrint may move a footnote to the page after its call, to make room for the
@@ -82,9 +82,8 @@ def _layout(source: Any, style: HouseStyle, options: dict[str, Any]) -> Any:
     check every note; where one landed elsewhere, the paragraph at fault starts on
     a new page and the letter is laid out again. Most letters need one pass.
     """
-    render = functools.partial(
-        source.render, font_config=_font_config(), stylesheets=[_stylesheet(style)], **options
-    )
+    stylesheets = [_stylesheet(style), *_variant_stylesheets(style, variant)]
+    render = functools.partial(source.render, font_config=_font_config(), stylesheets=stylesheets, **options)
     document = render()
     for _ in range(_MAX_FOOTNOTE_PASSES):
         moves = footnote_fixes(document, source.etree_element)
@@ -224,6 +223,28 @@ def _stylesheet(style: HouseStyle) -> Any:
     """The parsed stylesheet of ``style``, parsed once per process."""
     with _lock:
         return _parsed_stylesheet(style)
+
+
+def _variant_stylesheets(style: HouseStyle, variant: str | None) -> list[Any]:
+    """Extra rules for a variant: PDF/A-1 forbids transparency, so no gradient for the rule."""
+    if variant is None or not variant.startswith("pdf/a-1"):
+        return []
+    with _lock:
+        return [_parsed_pdfa1_stylesheet(style)]
+
+
+@functools.cache
+def _parsed_pdfa1_stylesheet(style: HouseStyle) -> Any:
+    from weasyprint import CSS
+
+    return CSS(string=PDFA1_CSS, font_config=_font_config())
+
+
+# A background image is drawn in a transparency group (and the gradient's transparent
+# end as a soft mask): PDF/A-1 allows neither. Its footnote rule is a plain border.
+PDFA1_CSS = """
+@page { @footnote { background-image: none; border-top: 0.5pt solid #000; } }
+"""
 
 
 @functools.cache
