@@ -29,6 +29,9 @@ from briefing.writers.html import build_html, render_css, render_html
 __all__ = ["render_html", "render_pdf", "supported_variants", "url_fetcher"]
 
 DEFAULT_VARIANT = "pdf/ua-1"
+# Accessible and archival at once: laid out as the PDF/A variant, tagged and repaired
+# like every variant, and its metadata declares PDF/UA-1 too (pdf_tags.declare_pdfua).
+COMBINED_VARIANTS = {"pdf/ua-1+a-2b": "pdf/a-2b", "pdf/ua-1+a-3b": "pdf/a-3b"}
 
 _lock = threading.Lock()
 
@@ -55,15 +58,16 @@ def render_pdf(
     # The file identifier is an MD5 of the content, so it is reproducible. Every named
     # variant is tagged (WeasyPrint by itself tags only PDF/UA and PDF/A-…a).
     tagged = variant is not None
-    options = {"pdf_variant": variant, "pdf_identifier": True, "pdf_tags": tagged}
+    base = COMBINED_VARIANTS.get(variant or "", variant)
+    options = {"pdf_variant": base, "pdf_identifier": True, "pdf_tags": tagged}
     try:
         source = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        document = _layout(source, style, options, variant)
+        document = _layout(source, style, options, base)
         if not tagged:
             return document.write_pdf(**options)
         with pdf_tags.recording() as boxes:
             raw = document.write_pdf(**options)
-        return pdf_tags.repair(raw, boxes)
+        return pdf_tags.repair(raw, boxes, declare_ua=variant in COMBINED_VARIANTS)
     except FatalURLFetchingError as exc:
         # WeasyPrint wraps a refusal of our fetcher; hand the caller our own error.
         cause = exc.__cause__
@@ -149,11 +153,12 @@ def footnote_fixes(document: Any, root: Any) -> list[Any]:
 
 
 def supported_variants() -> tuple[str, ...]:
-    """The PDF variants this WeasyPrint can write (``pdf/ua-1``, ``pdf/a-3b``, …)."""
+    """The PDF variants this WeasyPrint can write (``pdf/ua-1``, ``pdf/a-3b``, …, ``pdf/ua-1+a-2b``)."""
     load_weasyprint()
     from weasyprint.pdf import VARIANTS
 
-    return tuple(sorted(v for v in VARIANTS if v != "debug"))
+    combined = (name for name, base in COMBINED_VARIANTS.items() if base in VARIANTS)
+    return tuple(sorted([*(v for v in VARIANTS if v != "debug"), *combined]))
 
 
 def _check_variant(variant: str | None) -> None:

@@ -116,8 +116,11 @@ def _box_info(box: Any, args: tuple[Any, ...]) -> BoxInfo:
 # --------------------------------------------------------------------------- repair
 
 
-def repair(pdf_bytes: bytes, boxes: dict[int, BoxInfo]) -> bytes:
-    """The PDF with its structure tree repaired (see the module docstring)."""
+def repair(pdf_bytes: bytes, boxes: dict[int, BoxInfo], declare_ua: bool = False) -> bytes:
+    """The PDF with its structure tree repaired (see the module docstring).
+
+    ``declare_ua``: the metadata of a PDF/A file declares PDF/UA-1 as well.
+    """
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
@@ -125,10 +128,47 @@ def repair(pdf_bytes: bytes, boxes: dict[int, BoxInfo]) -> bytes:
         if root is None:
             return pdf_bytes
         _Repair(pdf, root, boxes).run()
+        if declare_ua:
+            declare_pdfua(pdf)
         out = io.BytesIO()
         # deterministic_id: the same letter gives the same bytes (no random /ID).
         pdf.save(out, deterministic_id=True)
         return out.getvalue()
+
+
+# The PDF/UA identification, and the extension schema PDF/A requires for a namespace
+# it does not predefine (ISO 19005-2, 6.6.2.3).
+PDFUA_XMP = """<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" rdf:about=""
+ xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+ xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Part of ISO 14289 the document conforms to</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" rdf:about=""
+ xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/>
+"""
+
+
+def declare_pdfua(pdf: Any) -> None:
+    """Add the PDF/UA-1 identification to the XMP metadata of ``pdf`` (a PDF/A file)."""
+    stream = pdf.Root.Metadata
+    packet = stream.read_bytes()
+    end = packet.rindex(b"</rdf:RDF>")
+    packet = packet[:end] + PDFUA_XMP.encode() + packet[end:]
+    metadata = pdf.make_stream(packet)
+    metadata.Type = stream.Type
+    metadata.Subtype = stream.Subtype
+    pdf.Root.Metadata = metadata
 
 
 class _Repair:
