@@ -4,8 +4,9 @@
 
 Shows what a screen reader gets: every structure element (``/S``, with ``/Alt``,
 ``/ActualText``, ``/ID``, ``/Scope``, ``/ListNumbering`` and a link's ``/Contents``),
-the text its marked content paints, and per page the artifacts (content outside the
-tree, such as running page numbers) with their text. Elements that are in the
+the text its marked content paints (its ``/ActualText`` where it has one), and per
+page the artifacts (content outside the tree, such as running page numbers) with
+their text. Elements that are in the
 parent tree but cannot be reached from the root are listed as detached.
 """
 
@@ -189,7 +190,7 @@ def _marked_content(pdf: pikepdf.Pdf) -> tuple[dict[tuple[int, int], str], dict[
     for number, page in enumerate(pdf.pages, 1):
         cmaps = {name: _to_unicode(font) for name, font in _fonts(page)}
         font = None
-        stack: list[tuple[str, int | None, list[str]]] = []  # (tag, mcid, text parts)
+        stack: list[tuple[str, int | None, list[str], str | None]] = []  # tag, mcid, parts, ActualText
         for operands, operator in pikepdf.parse_content_stream(page):
             op = str(operator)
             if op in ("BDC", "BMC"):
@@ -198,10 +199,13 @@ def _marked_content(pdf: pikepdf.Pdf) -> tuple[dict[tuple[int, int], str], dict[
                 mcid = int(props.MCID) if isinstance(props, pikepdf.Dictionary) and "/MCID" in props else None
                 if tag == "Artifact" and isinstance(props, pikepdf.Dictionary) and "/Type" in props:
                     tag = f"Artifact:{str(props.Type)[1:]}"
-                stack.append((tag, mcid, []))
+                actual = None
+                if isinstance(props, pikepdf.Dictionary) and "/ActualText" in props:
+                    actual = str(props.ActualText)
+                stack.append((tag, mcid, [], actual))
             elif op == "EMC" and stack:
-                tag, mcid, parts = stack.pop()
-                text = "".join(parts)
+                tag, mcid, parts, actual = stack.pop()
+                text = actual if actual is not None else "".join(parts)
                 if mcid is not None:
                     texts[(number, mcid)] = texts.get((number, mcid), "") + text
                 elif tag.startswith("Artifact"):

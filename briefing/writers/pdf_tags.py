@@ -200,6 +200,8 @@ class _Repair:
         self._id_tree()
         self._write_parent_tree()
         self._single_kids(self.document)
+        for page in range(len(self.pages)):
+            self._soft_hyphens(page)
 
     def _single_kids(self, element: Any) -> None:
         """Write a one-item /K as the item itself (both are valid PDF).
@@ -461,6 +463,51 @@ class _Repair:
         )
         return True
 
+    # ------------------------------------------------------------------ hyphens
+
+    def _soft_hyphens(self, page: int) -> None:
+        """A hyphen that hyphenation added at a line's end reads as a soft hyphen.
+
+        WeasyPrint ends such a line with U+2010 (its hyphenate-character); a hyphen
+        in the text itself (``EU-bemiddelingsproces``) is U+002D and stays. The glyph
+        keeps its look; marked content with ``/ActualText`` U+00AD around it tells
+        search, copy and screen readers that the word goes on on the next line.
+        """
+        pikepdf = self.pikepdf
+        page_obj = self.pages[page].obj
+        fonts = page_obj.get("/Resources", {}).get("/Font", {})
+        hyphen_codes: dict[str, set[bytes]] = {}
+        for name in list(fonts.keys()):
+            codes = _codes_for(fonts[name], "\u2010")
+            if codes:
+                hyphen_codes[name] = codes
+        if not hyphen_codes:
+            return
+        ops = list(pikepdf.parse_content_stream(page_obj))
+        out: list[Any] = []
+        font = None
+        changed = False
+        for index, (operands, operator) in enumerate(ops):
+            op = str(operator)
+            if op == "Tf":
+                font = str(operands[0])
+            split = None
+            if op == "TJ" and font in hyphen_codes and _ends_line(ops, index):
+                split = _split_last_glyph(operands[0], hyphen_codes[font], pikepdf)
+            if split is None:
+                out.append(pikepdf.ContentStreamInstruction(operands, operator))
+                continue
+            head, hyphen = split
+            if len(head):
+                out.append(pikepdf.ContentStreamInstruction([head], pikepdf.Operator("TJ")))
+            props = pikepdf.Dictionary(ActualText=pikepdf.String("\u00ad"))
+            out.append(pikepdf.ContentStreamInstruction([pikepdf.Name.Span, props], pikepdf.Operator("BDC")))
+            out.append(pikepdf.ContentStreamInstruction([hyphen], pikepdf.Operator("TJ")))
+            out.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")))
+            changed = True
+        if changed:
+            self._write_content(page, out)
+
     # ------------------------------------------------------------------ split elements
 
     def _join_split_elements(self, parent: Any) -> None:
@@ -700,6 +747,49 @@ def _set_attribute(element: Any, pikepdf: Any, owner: str, key: str, value: Any)
         attrs.append(new)
     else:
         element.A = pikepdf.Array([attrs, new])
+
+
+def _codes_for(font: Any, char: str) -> set[bytes]:
+    """The 2-byte codes that ``font``'s ToUnicode CMap maps to ``char``."""
+    import re
+
+    if "/ToUnicode" not in font:
+        return set()
+    data = font.ToUnicode.read_bytes()
+    target = char.encode("utf-16-be").hex().encode()
+    codes = set()
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
+        for src, dst in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            if dst.lower() == target:
+                codes.add(bytes.fromhex(src.decode()))
+    return codes
+
+
+def _ends_line(ops: list[Any], index: int) -> bool:
+    """True if the text operator at ``index`` is the last of its text object (BT … ET)."""
+    for _operands, operator in ops[index + 1 :]:
+        op = str(operator)
+        if op == "ET":
+            return True
+        if op in ("TJ", "Tj", "'", '"'):
+            return False
+    return False
+
+
+def _split_last_glyph(array: Any, codes: set[bytes], pikepdf: Any) -> tuple[Any, Any] | None:
+    """``array`` (a TJ operand) split before its last glyph, if that glyph is a hyphen."""
+    items = list(array)
+    for i in range(len(items) - 1, -1, -1):
+        item = items[i]
+        if isinstance(item, pikepdf.String):
+            data = bytes(item)
+            if len(data) < 2 or data[-2:] not in codes:
+                return None
+            head = [*items[:i], pikepdf.String(data[:-2])] if len(data) > 2 else items[:i]
+            return pikepdf.Array(head), pikepdf.Array([pikepdf.String(data[-2:])])
+        if not isinstance(item, (int, float)) and not hasattr(item, "as_integer_ratio"):
+            return None
+    return None
 
 
 def _mcid(operands: Any, operator: Any, pikepdf: Any) -> int | None:

@@ -205,6 +205,23 @@ def test_links_say_where_they_go_and_are_printed(pdfs: dict[str, Path], name: st
     assert "https://www.rijksoverheid.nl/bz" in uris
 
 
+def test_layout_hyphens_read_as_soft_hyphens_and_real_hyphens_stay(pdfs: dict[str, Path]) -> None:
+    tree = tags.read(pdfs["geannoteerde-agenda-rbz"])
+    text = tree.root.all_text()
+    assert "\u2010" not in text  # WeasyPrint's hyphenation character, a hard hyphen
+    assert "Buiten\u00adlandse Zaken (RBZ)" in text
+    assert "EU-missies" in text  # a hyphen of the text itself
+    # poppler reads the marked content's /ActualText too: joined at the soft hyphen,
+    # the lines give whole words.
+    extracted = subprocess.run(
+        ["pdftotext", pdfs["geannoteerde-agenda-rbz"], "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "\u2010" not in extracted
+    joined = extracted.replace("\u00ad\n", "")
+    assert "Raad Buitenlandse Zaken (RBZ)" in joined
+    assert "Oekraïne binnen twaalf maanden" in joined
+
+
 # --------------------------------------------------------------------------- variants
 
 
