@@ -186,6 +186,8 @@ class _Repair:
         self.page_index = {page.obj.objgen: i for i, page in enumerate(self.pages)}
         self.parent_tree = self._parent_tree()
         self.ids: dict[str, Any] = {}
+        self._content: dict[int, list[tuple[Any, Any, str]]] = {}
+        self.dirty: set[int] = set()
 
     def info(self, element: Any) -> BoxInfo | None:
         return self.boxes.get(element.objgen[0]) if element.is_indirect else None
@@ -202,6 +204,7 @@ class _Repair:
         self._single_kids(self.document)
         for page in range(len(self.pages)):
             self._soft_hyphens(page)
+        self._write_contents()
 
     def _single_kids(self, element: Any) -> None:
         """Write a one-item /K as the item itself (both are valid PDF).
@@ -385,22 +388,32 @@ class _Repair:
         for page, mcid in self.mcids(element):
             by_page.setdefault(page, set()).add(mcid)
         for page, mcids in by_page.items():
-            ops = self.pikepdf.parse_content_stream(self.pages[page].obj)
-            changed = []
-            for operands, operator in ops:
-                mcid = _mcid(operands, operator, self.pikepdf)
-                if mcid in mcids:
-                    operands = [self.pikepdf.Name.Artifact, self.pikepdf.Dictionary(PAGINATION)]
-                changed.append(self.pikepdf.ContentStreamInstruction(operands, operator))
-            self._write_content(page, changed)
+            ops = self.content(page)
+            for index, (operands, operator, name) in enumerate(ops):
+                if name == "BDC" and _mcid(operands, self.pikepdf) in mcids:
+                    artifact = [self.pikepdf.Name.Artifact, self.pikepdf.Dictionary(PAGINATION)]
+                    ops[index] = (artifact, operator, name)
+            self.dirty.add(page)
             array = self._page_array(page)
             for mcid in mcids:
                 if mcid < len(array):
                     array[mcid] = None
 
-    def _write_content(self, page: int, instructions: list[Any]) -> None:
-        data = self.pikepdf.unparse_content_stream(instructions)
-        self.pages[page].obj.Contents = self.pdf.make_stream(data)
+    def content(self, page: int) -> list[tuple[Any, Any, str]]:
+        """The page's content stream as (operands, operator, name), parsed once."""
+        if page not in self._content:
+            self._content[page] = [
+                (ins.operands, ins.operator, str(ins.operator))
+                for ins in self.pikepdf.parse_content_stream(self.pages[page].obj)
+            ]
+        return self._content[page]
+
+    def _write_contents(self) -> None:
+        for page in sorted(self.dirty):
+            data = self.pikepdf.unparse_content_stream(
+                [(operands, operator) for operands, operator, _ in self._content[page]]
+            )
+            self.pages[page].obj.Contents = self.pdf.make_stream(data)
 
     def _paint_after(self, element: Any, anchor: Any, page: int) -> bool:
         """Move ``element``'s painting to just after ``anchor``'s; False if that cannot be done.
@@ -413,54 +426,45 @@ class _Repair:
         anchor_mcids = {mcid for p, mcid in self.mcids(anchor) if p == page}
         if not own or not anchor_mcids:
             return False
-        ops = list(self.pikepdf.parse_content_stream(self.pages[page].obj))
-        marked = [(i, _mcid(operands, operator, self.pikepdf)) for i, (operands, operator) in enumerate(ops)]
-        first = min(i for i, m in marked if m in own)
-        # The outermost q…Q block around the colofon's first content that holds no other content.
+        ops = self.content(page)
+        names = [name for _, _, name in ops]
+        marked = [_mcid(operands, self.pikepdf) if name == "BDC" else None for operands, _, name in ops]
+        first = min(i for i, m in enumerate(marked) if m in own)
         depth_at: list[int] = []
         depth = 0
-        for _operands, operator in ops:
+        for name in names:
             depth_at.append(depth)
-            op = str(operator)
-            depth += 1 if op == "q" else -1 if op == "Q" else 0
+            depth += 1 if name == "q" else -1 if name == "Q" else 0
+        # The outermost q…Q block around the colofon's first content that holds no other content.
         segment: tuple[int, int] | None = None
         start = first
         while True:
-            # the q that opens the block enclosing `start`
             target = depth_at[start]
             opener = next(
-                (i for i in range(start - 1, -1, -1) if str(ops[i][1]) == "q" and depth_at[i] == target - 1),
-                None,
+                (i for i in range(start - 1, -1, -1) if names[i] == "q" and depth_at[i] == target - 1), None
             )
             if opener is None:
                 break
             closer = next(
-                (i for i in range(opener + 1, len(ops)) if str(ops[i][1]) == "Q" and depth_at[i] == target),
-                None,
+                (i for i in range(opener + 1, len(ops)) if names[i] == "Q" and depth_at[i] == target), None
             )
             if closer is None:
                 break
-            inside = {m for i, m in marked[opener : closer + 1] if m is not None}
-            if not inside <= own:
+            if not {m for m in marked[opener : closer + 1] if m is not None} <= own:
                 break
             segment = (opener, closer)
             start = opener
         if segment is None:
             return False
         opener, closer = segment
-        if not all(m in own for i, m in marked if m is not None and opener <= i <= closer):
+        if any(m in own for i, m in enumerate(marked) if m is not None and not opener <= i <= closer):
             return False
-        if any(m is not None and m in own for i, m in marked if i < opener or i > closer):
-            return False
-        anchor_last = max(i for i, m in marked if m in anchor_mcids)
-        insert_at = next(i for i in range(anchor_last, len(ops)) if str(ops[i][1]) == "EMC") + 1
+        anchor_last = max(i for i, m in enumerate(marked) if m in anchor_mcids)
+        insert_at = next(i for i in range(anchor_last, len(ops)) if names[i] == "EMC") + 1
         if insert_at > opener or _ctm(ops, insert_at) != _ctm(ops, opener):
             return False
-        moved = ops[opener : closer + 1]
-        reordered = ops[:insert_at] + moved + ops[insert_at:opener] + ops[closer + 1 :]
-        self._write_content(
-            page, [self.pikepdf.ContentStreamInstruction(operands, op) for operands, op in reordered]
-        )
+        ops[insert_at : closer + 1] = ops[opener : closer + 1] + ops[insert_at:opener]
+        self.dirty.add(page)
         return True
 
     # ------------------------------------------------------------------ hyphens
@@ -483,30 +487,30 @@ class _Repair:
                 hyphen_codes[name] = codes
         if not hyphen_codes:
             return
-        ops = list(pikepdf.parse_content_stream(page_obj))
-        out: list[Any] = []
+        ops = self.content(page)
+        out: list[tuple[Any, Any, str]] = []
         font = None
-        changed = False
-        for index, (operands, operator) in enumerate(ops):
-            op = str(operator)
-            if op == "Tf":
+        tj = pikepdf.Operator("TJ")
+        for index, item in enumerate(ops):
+            operands, _, name = item
+            if name == "Tf":
                 font = str(operands[0])
             split = None
-            if op == "TJ" and font in hyphen_codes and _ends_line(ops, index):
+            if name == "TJ" and font in hyphen_codes and _ends_line(ops, index):
                 split = _split_last_glyph(operands[0], hyphen_codes[font], pikepdf)
             if split is None:
-                out.append(pikepdf.ContentStreamInstruction(operands, operator))
+                out.append(item)
                 continue
             head, hyphen = split
             if len(head):
-                out.append(pikepdf.ContentStreamInstruction([head], pikepdf.Operator("TJ")))
+                out.append(([head], tj, "TJ"))
             props = pikepdf.Dictionary(ActualText=pikepdf.String("\u00ad"))
-            out.append(pikepdf.ContentStreamInstruction([pikepdf.Name.Span, props], pikepdf.Operator("BDC")))
-            out.append(pikepdf.ContentStreamInstruction([hyphen], pikepdf.Operator("TJ")))
-            out.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")))
-            changed = True
-        if changed:
-            self._write_content(page, out)
+            out.append(([pikepdf.Name.Span, props], pikepdf.Operator("BDC"), "BDC"))
+            out.append(([hyphen], tj, "TJ"))
+            out.append(([], pikepdf.Operator("EMC"), "EMC"))
+        if len(out) != len(ops):
+            ops[:] = out
+            self.dirty.add(page)
 
     # ------------------------------------------------------------------ split elements
 
@@ -765,35 +769,37 @@ def _codes_for(font: Any, char: str) -> set[bytes]:
     return codes
 
 
-def _ends_line(ops: list[Any], index: int) -> bool:
+def _ends_line(ops: list[tuple[Any, Any, str]], index: int) -> bool:
     """True if the text operator at ``index`` is the last of its text object (BT … ET)."""
-    for _operands, operator in ops[index + 1 :]:
-        op = str(operator)
-        if op == "ET":
+    for _, _, name in ops[index + 1 :]:
+        if name == "ET":
             return True
-        if op in ("TJ", "Tj", "'", '"'):
+        if name in ("TJ", "Tj", "'", '"'):
             return False
     return False
 
 
 def _split_last_glyph(array: Any, codes: set[bytes], pikepdf: Any) -> tuple[Any, Any] | None:
-    """``array`` (a TJ operand) split before its last glyph, if that glyph is a hyphen."""
+    """``array`` (a TJ operand) split before its last glyph, if that glyph is a hyphen.
+
+    WeasyPrint's TJ arrays alternate glyph strings and adjustments (often ending in 0).
+    """
+    i = len(array) - 1
+    while i >= 0 and not isinstance(array[i], pikepdf.String):
+        i -= 1
+    if i < 0:
+        return None
+    data = bytes(array[i])
+    if len(data) < 2 or data[-2:] not in codes:
+        return None
     items = list(array)
-    for i in range(len(items) - 1, -1, -1):
-        item = items[i]
-        if isinstance(item, pikepdf.String):
-            data = bytes(item)
-            if len(data) < 2 or data[-2:] not in codes:
-                return None
-            head = [*items[:i], pikepdf.String(data[:-2])] if len(data) > 2 else items[:i]
-            return pikepdf.Array(head), pikepdf.Array([pikepdf.String(data[-2:])])
-        if not isinstance(item, (int, float)) and not hasattr(item, "as_integer_ratio"):
-            return None
-    return None
+    head = [*items[:i], pikepdf.String(data[:-2])] if len(data) > 2 else items[:i]
+    return pikepdf.Array(head), pikepdf.Array([pikepdf.String(data[-2:]), *items[i + 1 :]])
 
 
-def _mcid(operands: Any, operator: Any, pikepdf: Any) -> int | None:
-    if str(operator) != "BDC" or len(operands) < 2:
+def _mcid(operands: Any, pikepdf: Any) -> int | None:
+    """The /MCID of a BDC's operands, if any."""
+    if len(operands) < 2:
         return None
     props = operands[1]
     if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
@@ -801,12 +807,11 @@ def _mcid(operands: Any, operator: Any, pikepdf: Any) -> int | None:
     return None
 
 
-def _ctm(ops: list[Any], index: int) -> tuple[float, ...]:
+def _ctm(ops: list[tuple[Any, Any, str]], index: int) -> tuple[float, ...]:
     """The transformation in force before ``ops[index]`` (q/Q/cm only)."""
     identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     stack = [identity]
-    for operands, operator in ops[:index]:
-        op = str(operator)
+    for operands, _, op in ops[:index]:
         if op == "q":
             stack.append(stack[-1])
         elif op == "Q" and len(stack) > 1:
