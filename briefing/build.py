@@ -231,6 +231,15 @@ def _build_one(
     redline = _redline(output, name, prepared.letter, style, data.get("docx")) if "docx" in formats else None
     if pdf is not None:
         data["pdf"] = _worker_result(pdf, lambda: _render("pdf", prepared.letter, style, pdf_variant, root))
+    if "pdf" in data and "docx" in data:
+        # The DOCX stores the page count the PDF's layout found (issue 11), not "1".
+        from briefing.writers.docx import with_page_count
+        from briefing.writers.pdf_tags import page_count
+
+        pages = page_count(data["pdf"])
+        data["docx"] = with_page_count(data["docx"], pages)
+        if redline is not None:
+            redline = (redline[0], with_page_count(redline[1], pages))
     for fmt, blob in data.items():
         outputs.write_atomic(targets[fmt], blob)
     written = [targets[f] for f in formats]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import zipfile
 from dataclasses import dataclass, replace
 from datetime import datetime
 from hashlib import sha1
@@ -70,9 +71,38 @@ NUM_HEADINGS, NUM_BULLET, NUM_DECIMAL = 1, 2, 3  # w:numId of the shared lists
 ABS_HEADINGS, ABS_BULLET, ABS_DECIMAL = 0, 1, 2  # w:abstractNumId
 
 
-def render_docx(letter: Letter, style: HouseStyle) -> bytes:
-    """The letter as DOCX bytes: the same model gives the same bytes on any day."""
-    return _Writer(letter, style).render()
+def render_docx(letter: Letter, style: HouseStyle, pages: int | None = None) -> bytes:
+    """The letter as DOCX bytes: the same model gives the same bytes on any day.
+
+    ``pages``: the letter's page count (from the PDF's layout of the same model), stored
+    as the NUMPAGES field's result, which previews and text extractors show; Word
+    computes its own when it lays the letter out. See also :func:`with_page_count`.
+    """
+    return _Writer(letter, style, pages).render()
+
+
+def with_page_count(docx: bytes, pages: int) -> bytes:
+    """``docx`` with ``pages`` as the stored result of every NUMPAGES field in its headers.
+
+    For a DOCX made before its PDF was laid out: the same bytes as
+    ``render_docx(letter, style, pages)``, without rendering it again.
+    """
+    with zipfile.ZipFile(io.BytesIO(docx)) as source:
+        entries = {name: source.read(name) for name in source.namelist()}
+    for name, data in entries.items():
+        if name.startswith("word/header") and b"NUMPAGES" in data:
+            entries[name] = _NUMPAGES_RESULT.sub(rb"\g<1>" + str(pages).encode() + rb"\g<2>", data)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name, data in entries.items():
+            target.writestr(name, data)
+    return ooxml.reproducible_zip(out.getvalue())
+
+
+# The cached result of a NUMPAGES field: the first w:t after its instruction.
+_NUMPAGES_RESULT = re.compile(
+    rb"(<w:instrText[^>]*> NUMPAGES </w:instrText>.*?<w:t[^>]*>)[^<]*(</w:t>)", re.S
+)
 
 
 def _tw(mm: float) -> int:
@@ -115,8 +145,9 @@ class _Fmt:
 class _Writer:
     """One render: the python-docx document plus the counters the OOXML needs."""
 
-    def __init__(self, letter: Letter, style: HouseStyle) -> None:
+    def __init__(self, letter: Letter, style: HouseStyle, pages: int | None = None) -> None:
         self.letter, self.meta, self.hs = letter, letter.meta, style
+        self.pages = pages
         self.doc = docx.Document()
         self.numbered = letter.meta.nummering
         self.nums: list[str] = []  # extra w:num elements, one per numbered list
@@ -326,14 +357,14 @@ class _Writer:
             top.add_run(huisstijl.CONCEPT)
         if first:
             self._emblem(header, top)
-        self._colofon(ctx, groups)
+        self._colofon(ctx, groups, first)
 
     def _emblem(self, header, paragraph: DocxParagraph) -> None:
         hs = self.hs
         inline = header.part.new_pic_inline(hs.logo_png, Mm(hs.logo_width), Mm(hs.logo_height))
         drawing = el("w:drawing")
         drawing.append(ooxml.anchor(inline, x_align="center", y=0, behind=False, ident=1,
-                                    name="Beeldmerk", descr="Beeldmerk"))
+                                    name="Beeldmerk", descr=huisstijl.BEELDMERK_ALT))
         paragraph.add_run()._r.append(drawing)
 
     def _woordmerk(self, ctx: _Ctx) -> None:
@@ -350,7 +381,7 @@ class _Writer:
         cell = self._cell(table.cell(0, 0), ctx, style="Woordmerk")
         self._para(cell).add_run(hs.woordmerk or self.meta.afzender.organisatie)
 
-    def _colofon(self, ctx: _Ctx, groups: tuple[huisstijl.ColofonGroup, ...]) -> None:
+    def _colofon(self, ctx: _Ctx, groups: tuple[huisstijl.ColofonGroup, ...], first: bool) -> None:
         hs = self.hs
         table = self._layout_table(ctx, 1, 1, hs.colofon_width, at=(hs.colofon_left, hs.margin_top))
         cell = self._cell(table.cell(0, 0), ctx, style="Colofon")
@@ -368,7 +399,14 @@ class _Writer:
         para.paragraph_format.space_before = gap
         for part in re.split(r"(\{n\}|\{N\})", huisstijl.PAGINA):
             if part in ("{n}", "{N}"):
-                para._p.extend(ooxml.field("PAGE" if part == "{n}" else "NUMPAGES", "1"))
+                # Stored results as Word will show them: this header's page (1 on the first,
+                # 2 on the first page that uses the later pages' header) and the page count.
+                page = "1" if first else "2"
+                total = str(self.pages or (1 if first else 2))
+                if part == "{n}":
+                    para._p.extend(ooxml.field("PAGE", page))
+                else:
+                    para._p.extend(ooxml.field("NUMPAGES", total))
             elif part:
                 para.add_run(part)
         self._para(ctx)  # a header ends with a paragraph; it anchors the floating table
@@ -522,7 +560,7 @@ class _Writer:
         meta, props = self.meta, self.doc.core_properties
         moment = datetime(meta.datum.year, meta.datum.month, meta.datum.day)
         props.title = meta.betreft
-        props.subject = ""
+        props.subject = f"Kamerbrief, kenmerk {meta.kenmerk}"
         props.comments = ""
         props.author = props.last_modified_by = meta.afzender.organisatie
         props.created = props.modified = moment

@@ -73,6 +73,7 @@ def build_html(letter: Letter, style: HouseStyle, css: str | None = None) -> str
         css=Markup(css) if css else None,
         title=title,
         logo_url=Path(style.logo).resolve().as_uri(),
+        logo_alt=huisstijl.BEELDMERK_ALT,
         woordmerk=style.woordmerk or meta.afzender.organisatie,
         colofon=huisstijl.colofon(meta),
         website_url=_web_url(meta.afzender.website),

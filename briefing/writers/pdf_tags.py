@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["BoxInfo", "recording", "repair"]
+__all__ = ["BoxInfo", "declare_pdfua", "page_count", "recording", "repair"]
 
 _local = threading.local()
 _hook_lock = threading.Lock()
@@ -57,6 +57,14 @@ class BoxInfo:
     def classes(self) -> set[str]:
         """The HTML element's classes."""
         return set((self.element.get("class") or "").split()) if self.element is not None else set()
+
+
+def page_count(pdf_bytes: bytes) -> int:
+    """The number of pages of a PDF."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        return len(pdf.pages)
 
 
 # --------------------------------------------------------------------------- recording
