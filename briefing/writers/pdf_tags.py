@@ -41,6 +41,7 @@ _local = threading.local()
 _hook_lock = threading.Lock()
 
 PAGINATION = {"/Type": "/Pagination", "/Subtype": "/Header"}
+WATERMARK = {"/Type": "/Pagination", "/Subtype": "/Watermark"}
 PRINT_FLAG = 4
 
 
@@ -205,6 +206,7 @@ class _Repair:
         self._join_split_elements(self.document)
         self._footnotes()
         self._lists(self.document)
+        self._paint_labels_first(self.document)
         self._tables(self.document)
         self._links(self.document)
         self._id_tree()
@@ -327,7 +329,16 @@ class _Repair:
     # ------------------------------------------------------------------ colofon
 
     def _colofon(self) -> None:
-        """Page 1's colofon into the tree after the address; repeated lines as artifacts."""
+        """Page 1's colofon into the tree after the address; repeated lines as artifacts.
+
+        The CONCEPT mark of a draft (on every page) is a watermark artifact: the title
+        says CONCEPT already.
+        """
+        for kid in self.kids(self.document):
+            if self._has_class(kid, "concept"):
+                self._to_artifact(kid, WATERMARK)
+        kept = [kid for kid in self.kids(self.document) if not self._has_class(kid, "concept")]
+        self.set_kids(self.document, kept)
         detached = self._detached_roots()
         anchor_index = self._document_index(lambda info: "adres" in info.classes)
         for element in detached:
@@ -390,7 +401,7 @@ class _Repair:
                 return i
         return None
 
-    def _to_artifact(self, element: Any) -> None:
+    def _to_artifact(self, element: Any, kind: dict[str, str] | None = None) -> None:
         """Turn all content of ``element`` into pagination artifacts (out of the tree)."""
         by_page: dict[int, set[int]] = {}
         for page, mcid in self.mcids(element):
@@ -399,7 +410,7 @@ class _Repair:
             ops = self.content(page)
             for index, (operands, operator, name) in enumerate(ops):
                 if name == "BDC" and _mcid(operands, self.pikepdf) in mcids:
-                    artifact = [self.pikepdf.Name.Artifact, self.pikepdf.Dictionary(PAGINATION)]
+                    artifact = [self.pikepdf.Name.Artifact, self.pikepdf.Dictionary(kind or PAGINATION)]
                     ops[index] = (artifact, operator, name)
             self.dirty.add(page)
             array = self._page_array(page)
@@ -435,15 +446,29 @@ class _Repair:
         if not own or not anchor_mcids:
             return False
         ops = self.content(page)
+        marked = _marked(ops, self.pikepdf)
+        anchor_last = max(i for i, m in enumerate(marked) if m in anchor_mcids)
+        insert_at = next(i for i in range(anchor_last, len(ops)) if ops[i][2] == "EMC") + 1
+        return self._move(page, own, insert_at)
+
+    def _move(self, page: int, own: set[int], insert_at: int) -> bool:
+        """Paint the marked content ``own`` at op index ``insert_at`` instead of where it is.
+
+        It moves as the outermost balanced ``q … Q`` block that holds it and nothing
+        else, and only if the transformation in force is the same at both places, so
+        that it lands on the same spot: the page looks the same, only the order changes.
+        """
+        ops = self.content(page)
         names = [name for _, _, name in ops]
-        marked = [_mcid(operands, self.pikepdf) if name == "BDC" else None for operands, _, name in ops]
-        first = min(i for i, m in enumerate(marked) if m in own)
+        marked = _marked(ops, self.pikepdf)
+        first = min((i for i, m in enumerate(marked) if m in own), default=None)
+        if first is None:
+            return False
         depth_at: list[int] = []
         depth = 0
         for name in names:
             depth_at.append(depth)
             depth += 1 if name == "q" else -1 if name == "Q" else 0
-        # The outermost q…Q block around the colofon's first content that holds no other content.
         segment: tuple[int, int] | None = None
         start = first
         while True:
@@ -467,13 +492,47 @@ class _Repair:
         opener, closer = segment
         if any(m in own for i, m in enumerate(marked) if m is not None and not opener <= i <= closer):
             return False
-        anchor_last = max(i for i, m in enumerate(marked) if m in anchor_mcids)
-        insert_at = next(i for i in range(anchor_last, len(ops)) if names[i] == "EMC") + 1
-        if insert_at > opener or _ctm(ops, insert_at) != _ctm(ops, opener):
+        if opener <= insert_at <= closer + 1 or _ctm(ops, insert_at) != _ctm(ops, opener):
             return False
-        ops[insert_at : closer + 1] = ops[opener : closer + 1] + ops[insert_at:opener]
+        block = ops[opener : closer + 1]
+        if insert_at < opener:
+            ops[insert_at : closer + 1] = block + ops[insert_at:opener]
+        else:
+            ops[opener:insert_at] = ops[closer + 1 : insert_at] + block
         self.dirty.add(page)
         return True
+
+    def _paint_labels_first(self, element: Any) -> None:
+        """Paint each list item's label just before its body (WeasyPrint paints markers last).
+
+        Checkers compare paint order with tree order (outloud ORD-001): on a page of
+        list items, markers painted after all the text put half of it out of order.
+        """
+        for kid in self.kids(element):
+            if self.is_element(kid):
+                self._paint_labels_first(kid)
+        if element.get("/S") != "/LI":
+            return
+        kids = [kid for kid in self.kids(element) if self.is_element(kid)]
+        labels = [kid for kid in kids if kid.S == "/Lbl"]
+        bodies = [kid for kid in kids if kid.S == "/LBody"]
+        if len(labels) != 1 or len(bodies) != 1:
+            return
+        label_pages: dict[int, set[int]] = {}
+        for page, mcid in self.mcids(labels[0]):
+            label_pages.setdefault(page, set()).add(mcid)
+        for page, own in label_pages.items():
+            body = [mcid for p, mcid in self.mcids(bodies[0]) if p == page]
+            if not body:
+                continue
+            ops = self.content(page)
+            marked = _marked(ops, self.pikepdf)
+            wanted = set(body)
+            start = min((i for i, m in enumerate(marked) if m in wanted), default=None)
+            label_first = min((i for i, m in enumerate(marked) if m in own), default=None)
+            if start is None or label_first is None or label_first < start:
+                continue
+            self._move(page, own, start)
 
     # ------------------------------------------------------------------ hyphens
 
@@ -803,6 +862,11 @@ def _split_last_glyph(array: Any, codes: set[bytes], pikepdf: Any) -> tuple[Any,
     items = list(array)
     head = [*items[:i], pikepdf.String(data[:-2])] if len(data) > 2 else items[:i]
     return pikepdf.Array(head), pikepdf.Array([pikepdf.String(data[-2:]), *items[i + 1 :]])
+
+
+def _marked(ops: list[tuple[Any, Any, str]], pikepdf: Any) -> list[int | None]:
+    """The /MCID each op opens (None for every other op)."""
+    return [_mcid(operands, pikepdf) if name == "BDC" else None for operands, _, name in ops]
 
 
 def _mcid(operands: Any, pikepdf: Any) -> int | None:

@@ -288,15 +288,36 @@ def outloud(path: Path) -> list[str]:
 # as skipped, not as a finding. test_reading_order_… and the heading check below cover it.
 
 
+@pytest.mark.parametrize("name", ALL)
+def test_checkers_find_nothing(pdfs: dict[str, Path], name: str) -> None:
+    assert pdfua(pdfs[name]) == []
+    assert outloud(pdfs[name]) == []  # ORD-001 included: labels and colofon painted in tree order
+    tree = tags.read(pdfs[name])
+    for heading in tree.root.find("H1") + tree.root.find("H2"):
+        assert heading.all_text().strip()
+
+
 @pytest.mark.parametrize("name", EXAMPLES)
-@pytest.mark.parametrize("variant", ["pdf/ua-1", "pdf/ua-1+a-2b"])
-def test_checkers_find_nothing(tmp_path: Path, name: str, variant: str) -> None:
+def test_checkers_find_nothing_in_pdf_ua_and_pdf_a_at_once(tmp_path: Path, name: str) -> None:
     path = tmp_path / f"{name}.pdf"
-    path.write_bytes(render_pdf(example(name), STYLE, variant=variant, base_dir=ROOT))
+    path.write_bytes(render_pdf(example(name), STYLE, variant="pdf/ua-1+a-2b", base_dir=ROOT))
+    with pikepdf.open(path) as pdf:
+        packet = pdf.Root.Metadata.read_bytes().decode()
+    assert 'pdfuaid:part="1"' in packet and 'pdfaid:part="2"' in packet
+    assert "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" in packet  # PDF/A's extension schema
     assert pdfua(path) == []
     assert outloud(path) == []
-    for heading in tags.read(path).root.find("H1") + tags.read(path).root.find("H2"):
-        assert heading.all_text().strip()
+
+
+def test_a_draft_is_marked_concept_as_a_watermark_not_read_on_every_page(tmp_path: Path) -> None:
+    letter = sample_letter(concept=True)
+    path = tmp_path / "concept.pdf"
+    path.write_bytes(render_pdf(letter, STYLE, base_dir=ROOT))
+    tree = tags.read(path)
+    assert "CONCEPT" not in tree.root.all_text()
+    for page, artifacts in tree.artifacts.items():
+        assert ("Pagination", "CONCEPT") in artifacts, page
+    assert pdfua(path) == [] and outloud(path) == []
 
 
 def test_plain_pdfa_fails_only_for_lacking_the_pdfua_identification(tmp_path: Path) -> None:
