@@ -13,17 +13,25 @@ WeasyPrint tags the PDF, but an audit found what a reader would miss (issue 11):
 WeasyPrint builds the tree box by box. While it writes, :func:`recording` notes for
 every structure element it makes which HTML element (and pseudo-element) it came from
 and where its box is; :func:`repair` then rewrites the finished PDF with pikepdf:
-elements of one HTML element split by a page are joined, the colofon of page 1 is
-attached after the address block and *painted* there too (its content moved in the
-page's content stream, so paint order and tree order agree), every repeated colofon
-line and page number becomes a pagination artifact, footnotes become ``Note`` s with
-an ``/ID`` at the end of the document and each call a ``Reference`` holding a
-``Link`` to its note. The page looks exactly as before: only the order of painting
-and the marking of content change.
+
+- elements of one HTML element split by a page are joined (one body, one list);
+- the colofon of page 1 is attached after the address block and *painted* there too
+  (its content moved in the page's content stream, so paint order and tree order
+  agree); every repeated colofon line, page number and a draft's CONCEPT mark become
+  pagination artifacts;
+- ``LI`` > ``Lbl`` + ``LBody`` (a nested list in its item's body), ``/ListNumbering``,
+  each label painted just before its body;
+- footnotes become ``Note`` s with an ``/ID`` at the end of the document, each call a
+  ``Reference`` holding a ``Link`` to its note; ``TH`` get ``/Scope``; an ``/IDTree``;
+- links get words in ``/Contents`` and the Print flag;
+- a hyphen added by hyphenation gets ``/ActualText`` U+00AD (a soft hyphen).
+
+The page looks exactly as before: only the order of painting and the marking of
+content change; every move of content is checked to land under the same transformation.
 
 The recording hook wraps one WeasyPrint internal (``weasyprint.pdf.tags._build_box_tree``);
 if a later WeasyPrint lacks it, :func:`repair` does what it can from the PDF alone
-(the detached colofon is still made artifacts, lists and tables still fixed).
+(detached elements become artifacts, list bodies and table scopes are still made).
 """
 
 from __future__ import annotations
@@ -345,6 +353,9 @@ class _Repair:
             info = self.info(element)
             page = self.page_of(element)
             if info is None or page is None:
+                # Unknown origin (no record from WeasyPrint): out of the way as artifacts
+                # rather than content that no reader reaches.
+                self._to_artifact(element)
                 continue
             if "colofon-eerste" in info.classes:
                 pagina = [kid for kid in self.kids(element) if self._has_class(kid, "pagina")]
@@ -417,6 +428,18 @@ class _Repair:
             for mcid in mcids:
                 if mcid < len(array):
                     array[mcid] = None
+        for annotation in self._annotations(element):  # out of the tree with their content
+            key = annotation.get("/StructParent")
+            if key is not None:
+                self.parent_tree.pop(int(key), None)
+                del annotation["/StructParent"]
+
+    def _annotations(self, element: Any) -> Iterator[Any]:
+        for kid in self.kids(element):
+            if isinstance(kid, self.pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+                yield kid.Obj
+            elif self.is_element(kid):
+                yield from self._annotations(kid)
 
     def content(self, page: int) -> list[tuple[Any, Any, str]]:
         """The page's content stream as (operands, operator, name), parsed once."""

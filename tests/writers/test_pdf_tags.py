@@ -335,3 +335,19 @@ def test_tags_tool_shows_colofon_in_the_tree_and_page_numbers_as_artifacts(pdfs:
     assert any("Ons kenmerk" in line for line in lines[colofon:colofon + 40])
     assert "artefact p.1 (Pagination): 'Pagina 1 van 3'" in lines
     assert "LOSGEKOPPELD" not in result.stdout
+
+
+def test_without_weasyprints_record_the_repair_still_leaves_nothing_detached(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # If a later WeasyPrint drops the internal that pdf_tags records from, the PDF is
+    # still made: detached margin content becomes artifacts, list items get bodies.
+    import contextlib
+
+    from briefing.writers import pdf_tags
+
+    monkeypatch.setattr(pdf_tags, "recording", lambda: contextlib.nullcontext({}))
+    tree = tags.read(render_pdf(example("geannoteerde-agenda-rbz"), STYLE, base_dir=ROOT))
+    assert tree.detached == []
+    assert "Pagina" not in tree.root.all_text()
+    assert all([k.type for k in item.children] == ["Lbl", "LBody"] for item in tree.root.find("LI"))
