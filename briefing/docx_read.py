@@ -42,11 +42,35 @@ def _w(tag: str) -> str:
 
 
 # Subtrees whose text a reader does not see in the accepted view.
-_SKIP = frozenset(map(_w, ("del", "moveFrom", "instrText", "delText", "delInstrText", "rPr", "pPr",
-                           "footnotePr", "sectPr", "tblPr", "tcPr", "trPr")))
+_SKIP = frozenset(
+    map(
+        _w,
+        (
+            "del",
+            "moveFrom",
+            "instrText",
+            "delText",
+            "delInstrText",
+            "rPr",
+            "pPr",
+            "footnotePr",
+            "sectPr",
+            "tblPr",
+            "tcPr",
+            "trPr",
+        ),
+    )
+)
 # Drawings and text boxes: their paragraphs are not this paragraph's text.
-_OPAQUE = frozenset({_w("drawing"), _w("pict"), _w("object"), f"{{{W}}}txbxContent",
-                     "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"})
+_OPAQUE = frozenset(
+    {
+        _w("drawing"),
+        _w("pict"),
+        _w("object"),
+        f"{{{W}}}txbxContent",
+        "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent",
+    }
+)
 
 
 class DocxReadError(ValueError):
@@ -117,8 +141,11 @@ def read_docx(source: bytes | Path) -> list[DocParagraph]:
             if ident in notes:
                 out.extend(_clean_note_start(list(reader.story(notes[ident], "footnote", note=number))))
     sect = body.find(_w("sectPr")) if body is not None else None
-    refs = {ref.get(_w("type"), "default"): ref for ref in sect.findall(_w("headerReference"))} if (
-        sect is not None) else {}
+    refs = (
+        {ref.get(_w("type"), "default"): ref for ref in sect.findall(_w("headerReference"))}
+        if (sect is not None)
+        else {}
+    )
     for role in sorted(refs, key=lambda r: (_HEADER_ORDER.index(r) if r in _HEADER_ORDER else 9, r)):
         target = rels.get(refs[role].get(f"{{{R}}}id", ""), (None, ""))[0]
         if target is not None:
@@ -212,7 +239,9 @@ def _char_styles(parts: zipfile.ZipFile, rels: dict[str, tuple[str, str]], main:
         rpr = style.find(_w("rPr"))
         based = style.find(_w("basedOn"))
         raw[style.get(_w("styleId"), "")] = (
-            _toggle(rpr, "b"), _toggle(rpr, "i"), based.get(_w("val")) if based is not None else None
+            _toggle(rpr, "b"),
+            _toggle(rpr, "i"),
+            based.get(_w("val")) if based is not None else None,
         )
     out: dict[str, tuple] = {}
     for ident in raw:
@@ -262,8 +291,12 @@ class _Reader:
             num = ppr.find(_w("numPr")) if ppr is not None else None
             level = int(ilvl.get(_w("val"), "0")) if ilvl is not None else (0 if num is not None else None)
             yield DocParagraph(
-                name, style.get(_w("val")) if style is not None else None, tuple(spans),
-                table=_in_table(p, root), note=note, level=level,
+                name,
+                style.get(_w("val")) if style is not None else None,
+                tuple(spans),
+                table=_in_table(p, root),
+                note=note,
+                level=level,
             )
         if pending:
             yield DocParagraph(name, None, tuple(pending), note=note)
