@@ -326,6 +326,8 @@ class _Work:
         self.shared = {p.stem[1:]: f"facts/{p.name}" for p in self.facts.shared_files}
         self.context = {**self.facts.facts, "brief": self.facts.brief}
         self._counter = 0
+        self.pairs: list[tuple[int | None, int | None]] = []  # old ↔ edited paragraphs, in order
+        self.refused: set[tuple[int | None, int | None]] = set()  # pairs whose edit is not absorbed
 
     @staticmethod
     def _materialise(folder: Path, sources: Mapping[str, str]) -> None:
@@ -348,6 +350,7 @@ class _Work:
     def plan(self, edited: list[DocParagraph], plan: Plan) -> None:
         """Fill ``plan``: compare, sort the edits, verify them, merge with today's sources."""
         old = self._docx_paragraphs(self.letter)
+        self.old, self.edited = old, edited
         if _view(old) == _view(edited):
             plan.unchanged = True
             return
@@ -452,6 +455,8 @@ class _Work:
         for x, y in pairs:
             i = a[x] if x is not None else None
             j = b[y] if y is not None else None
+            self.pairs.append((i, j))
+            count = len(conflicts)
             if i is not None and j is not None:
                 previous = i
                 if _look(old[i]) != _look(new[j]):
@@ -462,10 +467,15 @@ class _Work:
                 self._delete(old[i], units.get(i), (story, i), changes, conflicts)
             else:
                 inserted.setdefault(previous, []).append(j)
+            if len(conflicts) > count:  # not (wholly) absorbed: the rebuilt letter keeps the old text
+                self.refused.add((i, j))
         for after, js in inserted.items():
             found = []
+            count = len(conflicts)
             self._insert(after, [new[j] for j in js], old, units, story, found, conflicts)
             changes += [_with(c, paras=frozenset(js)) for c in found]
+            if len(conflicts) > count:
+                self.refused.update((None, j) for j in js)
 
     def _where(self, para: DocParagraph) -> str:
         words = para.text.replace("\t", " ").split()
@@ -506,7 +516,7 @@ class _Work:
         a, b = align.tokens(old.text), align.tokens(new.text)
         starts = _starts(a)
         new_starts = _starts(b)
-        by_piece: dict[int, list[tuple[int, int, str]]] = {}
+        by_piece: dict[int, tuple[Any, list[tuple[int, int, str]]]] = {}
         for tag, i1, i2, j1, j2 in align.opcodes(a, b):
             if tag == "equal":
                 continue
@@ -516,7 +526,7 @@ class _Work:
             if e == s:  # an insertion: into the literal text on either side, or into one fact's text
                 change = self._insertion(unit, s, repl, group, where)
                 if isinstance(change, tuple):
-                    by_piece.setdefault(id(change[0]), []).append((s, e, repl))
+                    by_piece.setdefault(id(change[0]), (change[0], []))[1].append((s, e, repl))
                 else:
                     (conflicts if isinstance(change, Conflict) else changes).append(change)
                 continue
@@ -552,7 +562,7 @@ class _Work:
                 continue
             if exprs:
                 piece = exprs[0]
-                by_piece.setdefault(id(piece), []).append((s, e, repl))
+                by_piece.setdefault(id(piece), (piece, []))[1].append((s, e, repl))
                 continue
             if not literal or any(p.site is None for p in pieces.values()):
                 conflicts.append(
@@ -564,8 +574,8 @@ class _Work:
                 conflicts.append(change)
             else:
                 changes.append(change)
-        for edits in by_piece.values():
-            result = self._fact_edit(unit, edits, group, where, old.text)
+        for piece, piece_edits in by_piece.values():
+            result = self._fact_edit(unit, piece, piece_edits, group, where, old.text)
             (conflicts if isinstance(result, Conflict) else changes).append(result)
 
     def _literal_change(
@@ -607,6 +617,17 @@ class _Work:
                 and c.piece.site.kind == "literal"
             )
 
+        # Typed right against a fact's text, beside literal text that a loop repeats: the fact's.
+        for char, other in ((before, after), (after, before)):
+            piece = char.piece if char is not None else None
+            if (
+                piece is not None
+                and piece.site is not None
+                and piece.site.kind == "expr"
+                and piece.path
+                and (literal(other) and self._repeated(other.piece.site))
+            ):
+                return (piece,)
         for char, shift in ((before, 1), (after, 0)):
             if literal(char):
                 template = f"templates/{char.piece.site.template}"
@@ -631,6 +652,17 @@ class _Work:
             return (before.piece,)
         return Conflict(where, "", repl, "de plaats in het sjabloon is niet te vinden")
 
+    def _repeated(self, site: Any) -> bool:
+        """Whether a site wrote more than one piece (it is inside a loop)."""
+        return sum(1 for p in self.trace.pieces if p.site is site) > 1
+
+    def _line_of(self, text: str, char: Char) -> int | None:
+        """The template line of a character: a literal's exact place, an expression's line."""
+        if char.piece.site.kind != "literal":
+            return char.piece.site.line
+        at = self._template_offset(text, char)
+        return None if at is None else text.count("\n", 0, at) + 1
+
     def _template_offset(self, text: str, char: Char) -> int | None:
         """The offset in the template's text of a literal character."""
         site = char.piece.site
@@ -651,13 +683,15 @@ class _Work:
         return None if best is None else best + char.offset
 
     def _fact_edit(
-        self, unit: Unit, edits: list[tuple[int, int, str]], group: tuple, where: str, paragraph: str
+        self,
+        unit: Unit,
+        piece: Any,
+        edits: list[tuple[int, int, str]],
+        group: tuple,
+        where: str,
+        paragraph: str,
     ) -> _Change | Conflict:
         """What one fact printed, edited: find the value that prints the new text."""
-        s0 = edits[0][0]
-        piece = unit.chars[min(s0, len(unit.chars) - 1)].piece
-        if s0 > 0 and edits[0][0] == edits[0][1] and unit.chars[s0 - 1] is not None:
-            piece = unit.chars[s0 - 1].piece
         idx = [k for k, c in enumerate(unit.chars) if c is not None and c.piece is piece]
         lo, hi = idx[0], idx[-1] + 1
         old_text = paragraph[lo:hi]
@@ -668,14 +702,14 @@ class _Work:
         source = site.source or "?"
         label = piece.path or source
         if piece.path is None:
+            named = self._facts_named(source)
+            facts = ", ".join(named) if named else "de feiten"
             reason = (
-                "dit is uitgerekende tekst"
-                if site.root is None
-                else f"'{{{{ {source} }}}}' leest geen feit dat briefing kan aanpassen"
+                f"'{{{{ {source} }}}}' rekent deze tekst uit en is niet terug te rekenen; pas {facts} aan"
             )
             if "periode(" in source:
-                reason = f"een periode ({source}) is niet terug te rekenen; pas de data aan in de feiten"
-            return Conflict(where, old_text, new_text, reason)
+                reason = f"een periode ({source}) is niet terug te rekenen; pas de data aan: {facts}"
+            return Conflict(where, old_text, new_text, reason, named[0] if named else None)
         value = self._invert(piece, old_text, new_text)
         if isinstance(value, str) and value.startswith("\0"):
             return Conflict(where, old_text, new_text, value[1:].format(fact=label), piece.path)
@@ -794,40 +828,41 @@ class _Work:
         changes: list[_Change],
         conflicts: list[Conflict],
     ) -> None:
+        """A paragraph deleted in Word: its lines go from the template (facts in it included),
+        when they hold no block tag and the paragraph is written there once (not by a loop)."""
         where = self._where(old)
         if (
             not isinstance(unit, Unit)
             or not unit.chars
-            or any(
-                c is None or c.piece is None or c.piece.site is None or c.piece.site.kind != "literal"
-                for c in unit.chars
-            )
+            or any(c is None or c.piece is None or c.piece.site is None for c in unit.chars)
         ):
             reason = (
-                _NOT_FROM_SOURCES
-                if not isinstance(unit, Unit)
-                else "de alinea bevat feiten of komt uit een lus; verwijder haar in het sjabloon"
+                _NOT_FROM_SOURCES if not isinstance(unit, Unit) else "de herkomst van deze alinea is onbekend"
             )
             conflicts.append(Conflict(where, old.text, "", reason))
             return
+        names = {c.piece.site.template for c in unit.chars}
         template = f"templates/{unit.chars[0].piece.site.template}"
         text = self.sources.get(template)
-        if text is None or {c.piece.site.template for c in unit.chars} != {unit.chars[0].piece.site.template}:
+        if text is None or len(names) > 1:
             conflicts.append(Conflict(where, old.text, "", "de alinea komt uit meer dan één sjabloon"))
             return
-        start = self._template_offset(text, unit.chars[0])
-        end = self._template_offset(text, unit.chars[-1])
-        if start is None or end is None:
+        if any(self._repeated(c.piece.site) for c in unit.chars):
+            reason = "de alinea komt uit een lus; verwijder haar in het sjabloon"
+            conflicts.append(Conflict(where, old.text, "", reason))
+            return
+        first, last = self._line_of(text, unit.chars[0]), self._line_of(text, unit.chars[-1])
+        if first is None or last is None:
             conflicts.append(Conflict(where, old.text, "", "de plaats in het sjabloon is niet te vinden"))
             return
-        start = text.rfind("\n", 0, start) + 1  # the line's start: '# ', '- ' go too
-        stop = text.find("\n", end)
-        stop = len(text) if stop < 0 else stop + 1
+        starts = _line_starts(text)
+        start = starts[first - 1]  # whole lines: '# ', '- ' go too
+        stop = starts[last] if last < len(starts) else len(text)
         if text.startswith("\n", stop):  # and the blank line after it
             stop += 1
         elif start >= 2 and text[start - 2 : start] == "\n\n":
             start -= 1
-        if re.search(r"\{[{%#]", text[start:stop]):
+        if re.search(r"\{[%#]", text[start:stop]):
             conflicts.append(Conflict(where, old.text, "", "de alinea staat in een {% if %}/{% for %}-blok"))
             return
         changes.append(_Change(group, where, old.text, "", template=template, span=(start, stop, "")))
@@ -937,6 +972,33 @@ class _Work:
 
         return render
 
+    def _facts_named(self, source: str) -> list[str]:
+        """The fact paths an expression reads (``personen.michel`` in ``personen.michel.split()[-1]``)."""
+        from jinja2 import nodes
+
+        from briefing.render import environment
+
+        env = environment((self.base / "templates").resolve())
+        try:
+            tree = env.parse("{{ " + source + " }}")
+        except Exception:
+            return []
+        out = []
+        for node in tree.find_all((nodes.Getattr, nodes.Name)):
+            path, cur = [], node
+            while isinstance(cur, nodes.Getattr):
+                path.append(cur.attr)
+                cur = cur.node
+            if isinstance(cur, nodes.Name) and cur.name in self.context:
+                keys, data = [cur.name], self.context[cur.name]
+                for key in reversed(path):  # as far as the keys are facts (not `.split` …)
+                    if not isinstance(data, Mapping) or key not in data:
+                        break
+                    keys.append(key)
+                    data = data[key]
+                out.append(".".join(keys))
+        return sorted({p for p in out if not any(q != p and q.startswith(p + ".") for q in out)})
+
     def _consistent_facts(
         self,
         changes: list[_Change],
@@ -986,7 +1048,9 @@ class _Work:
                     )
                 )
         for change in changes:
-            if change.fact not in bad:
+            if change.fact in bad:
+                self._mark_refused(change)
+            else:
                 keep.append(change)
         return keep, conflicts
 
@@ -1040,13 +1104,13 @@ class _Work:
             self._counter += 1
             try:
                 rebuilt = self._render(patched, self.scratch / f"try{self._counter}")
-            except Problems as exc:
-                conflicts += self._refuse(changes, groups, _problem_text(exc.problems[0]))
-                return [], conflicts
             except BriefingError as exc:
-                conflicts += self._refuse(changes, groups, _problem_text(exc))
-                return [], conflicts
-            mismatched = _mismatches(rebuilt, edited)
+                problem = exc.problems[0] if isinstance(exc, Problems) else exc
+                bad = self._failing_alone(changes, groups) if len(groups) > 1 else groups
+                conflicts += self._refuse(changes, bad or groups, _problem_text(problem))
+                changes = [c for c in changes if c.group not in (bad or groups)]
+                continue
+            mismatched = self._mismatches(rebuilt)
             if mismatched is None:
                 return changes, conflicts
             bad = [g for g in groups if any(c.paras & mismatched for c in changes if c.group == g)]
@@ -1058,6 +1122,48 @@ class _Work:
             changes = [c for c in changes if c.group not in bad]
         return [], conflicts
 
+    def _failing_alone(self, changes: list[_Change], groups: list[tuple]) -> list[tuple]:
+        """The groups whose changes alone make the letter fail to build."""
+        bad = []
+        for group in groups:
+            mine = [c for c in changes if c.group == group]
+            self._counter += 1
+            try:
+                self._render(
+                    {**self.sources, **self._apply(mine, self.sources)}, self.scratch / f"try{self._counter}"
+                )
+            except (BriefingError, EditError):
+                bad.append(group)
+        return bad
+
+    def _mismatches(self, rebuilt: list[DocParagraph]) -> set[int] | None:
+        """The edited paragraphs (indices) the rebuilt letter does not reproduce, -1 for an
+        unedited one that came out different; None when all is as expected. Expected: the
+        edited letter, with the old text where an edit was refused."""
+        keep = [x for x in rebuilt if x.story != "header:default"]
+        expected: list[tuple[DocParagraph, int]] = []
+        by_story: dict[str, list[tuple[DocParagraph, int]]] = {}
+        for i, j in self.pairs:
+            if (i, j) in self.refused:
+                if i is not None:
+                    by_story.setdefault(self.old[i].story, []).append((self.old[i], -1))
+            elif j is not None:
+                by_story.setdefault(self.edited[j].story, []).append((self.edited[j], j))
+            elif i is not None and self.old[i].story not in ("body", "footnote", "header:first"):
+                by_story.setdefault(self.old[i].story, []).append((self.old[i], -1))
+        for story in ("body", "footnote", "header:first"):
+            expected += by_story.get(story, [])
+        a = _view(keep)
+        b = _view([p for p, _ in expected])
+        if a == b:
+            return None
+        out: set[int] = set()
+        for tag, _i1, _i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+            if tag != "equal":
+                lo, hi = max(0, j1 - (j1 == j2)), min(len(expected), max(j2, j1 + 1))
+                out |= {expected[k][1] for k in range(lo, hi)}
+        return out
+
     @staticmethod
     def _overlapping(changes: list[_Change]) -> list[tuple]:
         spans = sorted((c.template, c.span[0], c.span[1], c.group) for c in changes if c.template)
@@ -1067,10 +1173,23 @@ class _Work:
                 bad += [a[3], b[3]]
         return bad
 
-    @staticmethod
-    def _refuse(changes: list[_Change], groups: Iterable[tuple], reason: str) -> list[Conflict]:
+    def _refuse(self, changes: list[_Change], groups: Iterable[tuple], reason: str) -> list[Conflict]:
+        """Conflicts for the changes of ``groups``: their paragraphs keep the old text."""
         groups = set(groups)
-        return [Conflict(c.where, c.old, c.new, reason, c.fact) for c in changes if c.group in groups]
+        out = []
+        for c in changes:
+            if c.group in groups:
+                out.append(Conflict(c.where, c.old, c.new, reason, c.fact))
+                self._mark_refused(c)
+        return out
+
+    def _mark_refused(self, change: _Change) -> None:
+        """The paragraphs of a change that is not absorbed keep their old text."""
+        self.refused.update(
+            p
+            for p in self.pairs
+            if p[1] in change.paras or (p[0] is not None and (self.old[p[0]].story, p[0]) == change.group)
+        )
 
     # ---------------------------------------------------------------- merging with today's sources
 
@@ -1204,20 +1323,6 @@ def _look(p: DocParagraph) -> tuple:
 
 def _view(paragraphs: list[DocParagraph]) -> list[tuple]:
     return [(p.story, _kind(p), p.note, _look(p)) for p in paragraphs if p.story != "header:default"]
-
-
-def _mismatches(rebuilt: list[DocParagraph], edited: list[DocParagraph]) -> set[int] | None:
-    """The edited paragraphs (indices) that the rebuilt letter does not reproduce; None when it
-    reproduces all of them. A paragraph the rebuilt letter has too many counts by its neighbour."""
-    keep = [j for j, p in enumerate(edited) if p.story != "header:default"]
-    a, b = _view(rebuilt), _view(edited)
-    if a == b:
-        return None
-    out: set[int] = set()
-    for tag, _i1, _i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag != "equal":
-            out |= {keep[j] for j in range(max(0, j1 - (j1 == j2)), min(len(keep), max(j2, j1 + 1)))}
-    return out
 
 
 def _with(change: _Change, **values: Any) -> _Change:
