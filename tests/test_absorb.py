@@ -174,6 +174,15 @@ def test_bold_on_literal_words(project: Path) -> None:
     assert "**complexe**" in (project / "templates" / f"{A}.md.j2").read_text(encoding="utf-8")
 
 
+def test_underline_is_an_edit_but_no_markdown(project: Path) -> None:
+    edits.bold(docx_of(project, A), "complexe", how="underline")
+    plan = absorb(A, project)
+    (conflict,) = plan.conflicts
+    assert "onderstrepen" in conflict.reason and conflict.old == "complexe"
+    with pytest.raises(Exception, match="bewerkt"):  # nor is it overwritten by a build
+        build([A], project, formats=("docx",))
+
+
 def test_word_noise_is_not_an_edit(project: Path) -> None:
     edits.wordify(docx_of(project, A))
     plan = absorb(A, project)
@@ -317,8 +326,10 @@ def test_docx_option_and_nothing_built(project: Path, tmp_path: Path) -> None:
     copy = tmp_path / "kopie.docx"
     shutil.copy(docx_of(project, A), copy)
     edits.replace(copy, "hevige", "zware")
-    plan = absorb(A, project, docx=copy)
-    assert plan.templates and not plan.conflicts
+    plan = absorb(A, project, docx=copy, apply=True)
+    assert plan.applied and not plan.conflicts
+    assert plan.kept.parent == project / "output" and plan.kept.name.startswith(f"{A}.bewerkt-")
+    assert edits.texts(docx_of(project, A)) == edits.texts(copy)
     fresh = copy_example(tmp_path / "fresh")
     result = subprocess.run([sys.executable, "-m", "briefing.cli", "absorb", A, "--project", str(fresh)],
                             capture_output=True, text=True)
