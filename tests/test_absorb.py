@@ -190,6 +190,26 @@ def test_word_noise_is_not_an_edit(project: Path) -> None:
     build([A], project, formats=("docx",))  # does not stop: nothing was edited
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "fact", "value"),
+    [
+        ("tien sanctiepakketten", "elf sanctiepakketten", "sancties.aangenomen", 11),  # a number word
+        ("26 april jl.", "27 april jl.", "verzoek.datum", "2023-04-27"),  # a relative date
+        ("Raad Buitenlandse Zaken van 22 mei 2023", "Raad Buitenlandse Zaken van 23 mei 2023",
+         "brief.betreft", "Geannoteerde agenda Raad Buitenlandse Zaken van 23 mei 2023"),  # Betreft
+        ("De Raad bespreekt de dialoog", "De Raad bespreekt opnieuw de dialoog", None, None),  # literal
+        ("Westelijke Balkan", "De Westelijke Balkan", None, None),  # a heading
+    ],
+)
+def test_the_second_example(project: Path, old: str, new: str, fact: str | None, value: object) -> None:
+    edits.replace(docx_of(project, R), old, new)
+    plan = absorbed(project, R)
+    if fact:
+        assert [(f.path, str(f.new)) for f in plan.facts] == [(fact, str(value))]
+    else:
+        assert not plan.facts and new in (project / "templates" / f"{R}.md.j2").read_text(encoding="utf-8")
+
+
 # --------------------------------------------------------------------------- conflicts
 
 
