@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -205,6 +206,7 @@ class _Repair:
         self.ids: dict[str, Any] = {}
         self._content: dict[int, list[tuple[Any, Any, str]]] = {}
         self._kids: dict[tuple[int, int], list[Any]] = {}
+        self._is_element: dict[tuple[int, int], bool] = {}
         self.dirty: set[int] = set()
 
     def info(self, element: Any) -> BoxInfo | None:
@@ -216,11 +218,17 @@ class _Repair:
         self._footnotes()
         self._lists(self.document)
         self._paint_labels_first()
-        self._tables(self.document)
-        self._links(self.document)
+        elements = list(self._walk(self.document))  # the tree is complete: one walk for the rest
+        for element in elements:
+            kind = element.get("/S")
+            if kind in ("/TH", "/TD"):
+                self._table_cell(element, kind)
+            elif kind == "/Link":
+                self._link(element)
         self._id_tree()
         self._write_parent_tree()
-        self._single_kids(self.document)
+        for element in elements:
+            self._single_kids(element)
         for page in range(len(self.pages)):
             self._soft_hyphens(page)
         self._write_contents()
@@ -233,12 +241,9 @@ class _Repair:
         AttributeError) and then skips its empty-heading rule (UA-14-001); with single
         kids written directly, that rule runs.
         """
-        kids = element.get("/K")
-        if isinstance(kids, self.pikepdf.Array) and len(kids) == 1:
+        kids = self.kids(element)
+        if len(kids) == 1 and isinstance(element.get("/K"), self.pikepdf.Array):
             element.K = kids[0]
-        for kid in self.kids(element):
-            if self.is_element(kid):
-                self._single_kids(kid)
 
     # ------------------------------------------------------------------ parent tree
 
@@ -281,7 +286,16 @@ class _Repair:
             self._kids[element.objgen] = list(kids)
 
     def is_element(self, kid: Any) -> bool:
-        return isinstance(kid, self.pikepdf.Dictionary) and "/S" in kid
+        """True for a structure element (not an MCID, MCR or OBJR); remembered per object."""
+        if not isinstance(kid, self.pikepdf.Dictionary):
+            return False
+        key = kid.objgen
+        if key == (0, 0):
+            return "/S" in kid
+        known = self._is_element.get(key)
+        if known is None:
+            known = self._is_element[key] = "/S" in kid
+        return known
 
     def page_of(self, element: Any) -> int | None:
         if "/Pg" in element:
@@ -800,18 +814,15 @@ class _Repair:
 
     # ------------------------------------------------------------------ tables
 
-    def _tables(self, element: Any) -> None:
-        for kid in self.kids(element):
-            if not self.is_element(kid):
-                continue
-            if kid.S == "/TH":
-                info = self.info(kid)
-                scope = info.element.get("scope") if info is not None and info.element is not None else None
-                value = {"row": "/Row", "colgroup": "/Column", "rowgroup": "/Row"}.get(scope or "", "/Column")
-                _set_attribute(kid, self.pikepdf, "/Table", "/Scope", self.pikepdf.Name(value))
-            if "/ID" in kid:
-                self.ids[str(kid.ID)] = kid
-            self._tables(kid)
+    def _table_cell(self, cell: Any, kind: str) -> None:
+        """A header cell's ``/Scope`` (from the HTML ``scope``); every ``/ID`` into the IDTree."""
+        if kind == "/TH":
+            info = self.info(cell)
+            scope = info.element.get("scope") if info is not None and info.element is not None else None
+            value = {"row": "/Row", "colgroup": "/Column", "rowgroup": "/Row"}.get(scope or "", "/Column")
+            _set_attribute(cell, self.pikepdf, "/Table", "/Scope", self.pikepdf.Name(value))
+        if "/ID" in cell:
+            self.ids[str(cell.ID)] = cell
 
     def _id_tree(self) -> None:
         if not self.ids:
@@ -824,19 +835,18 @@ class _Repair:
 
     # ------------------------------------------------------------------ links
 
-    def _links(self, element: Any) -> None:
-        """Link annotations: words in ``/Contents`` and the Print flag."""
+    def _link(self, element: Any) -> None:
+        """A Link's annotations: words in ``/Contents`` and the Print flag."""
         for kid in self.kids(element):
-            if not isinstance(kid, self.pikepdf.Dictionary):
+            if not isinstance(kid, self.pikepdf.Dictionary) or kid.get("/Type") != "/OBJR":
                 continue
-            if kid.get("/Type") == "/OBJR" and kid.Obj.get("/Subtype") == "/Link":
-                annotation = kid.Obj
-                annotation.F = PRINT_FLAG
-                info = self.info(element)
-                if info is not None and info.element is not None and info.element.tag == "a":
-                    annotation.Contents = self.pikepdf.String(_link_description(info.element))
-            elif self.is_element(kid):
-                self._links(kid)
+            annotation = kid.Obj
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            annotation.F = PRINT_FLAG
+            info = self.info(element)
+            if info is not None and info.element is not None and info.element.tag == "a":
+                annotation.Contents = self.pikepdf.String(_link_description(info.element))
 
 
 def _link_description(anchor: Any) -> str:
@@ -893,11 +903,18 @@ def _ends_line(ops: list[tuple[Any, Any, str]], index: int) -> bool:
     return False
 
 
+# The last glyph of a TJ array written as WeasyPrint writes it: [<0048>0<2010>0]
+_LAST_GLYPH = re.compile(rb"<([0-9a-fA-F]{4})>[-+\d.\s]*\]\s*$")
+
+
 def _split_last_glyph(array: Any, codes: set[bytes], pikepdf: Any) -> tuple[Any, Any] | None:
     """``array`` (a TJ operand) split before its last glyph, if that glyph is a hyphen.
 
     WeasyPrint's TJ arrays alternate glyph strings and adjustments (often ending in 0).
     """
+    tail = _LAST_GLYPH.search(array.unparse())
+    if tail is None or bytes.fromhex(tail.group(1).decode()) not in codes:
+        return None  # the common case, decided on the array's bytes (fast)
     i = len(array) - 1
     while i >= 0 and not isinstance(array[i], pikepdf.String):
         i -= 1
