@@ -205,6 +205,7 @@ class _Repair:
         self.parent_tree = self._parent_tree()
         self.ids: dict[str, Any] = {}
         self._content: dict[int, list[tuple[Any, Any, str]]] = {}
+        self._raw: dict[int, bytes] = {}
         self._kids: dict[tuple[int, int], list[Any]] = {}
         self._is_element: dict[tuple[int, int], bool] = {}
         self.dirty: set[int] = set()
@@ -447,11 +448,12 @@ class _Repair:
         for page, mcid in self.mcids(element):
             by_page.setdefault(page, set()).add(mcid)
         for page, mcids in by_page.items():
-            ops = self.content(page)
-            for index, item in enumerate(ops):
-                if item[2] == "BDC" and _mcid(_operands(item), self.pikepdf) in mcids:
-                    artifact = [self.pikepdf.Name.Artifact, self.pikepdf.Dictionary(kind or PAGINATION)]
-                    ops[index] = (artifact, self.pikepdf.Operator("BDC"), "BDC")
+            if not self._artifacts_in_bytes(page, mcids, kind or PAGINATION):
+                ops = self.content(page)
+                for index, item in enumerate(ops):
+                    if item[2] == "BDC" and _mcid(_operands(item), self.pikepdf) in mcids:
+                        artifact = [self.pikepdf.Name.Artifact, self.pikepdf.Dictionary(kind or PAGINATION)]
+                        ops[index] = (artifact, self.pikepdf.Operator("BDC"), "BDC")
             self.dirty.add(page)
             array = self._page_array(page)
             for mcid in mcids:
@@ -474,21 +476,60 @@ class _Repair:
         """The page's content stream, parsed once: (operands, operator, name) per op.
 
         A parsed op is kept as (instruction, None, name): its operands are read only
-        where needed (see :func:`_operands`), which halves the cost of a page.
+        where needed (see :func:`_operands`), which halves the cost of a page. Edits
+        made on the page's bytes before (:meth:`raw`) are parsed with it.
         """
         if page not in self._content:
+            source = self.pages[page].obj
+            if page in self._raw:
+                source = self.pdf.make_stream(self._raw.pop(page))
             self._content[page] = [
-                (ins, None, str(ins.operator))
-                for ins in self.pikepdf.parse_content_stream(self.pages[page].obj)
+                (ins, None, str(ins.operator)) for ins in self.pikepdf.parse_content_stream(source)
             ]
         return self._content[page]
 
+    def raw(self, page: int) -> bytes | None:
+        """The page's content stream as bytes, for the simple edits that need no parse
+        (about a tenth of the cost); None once it is parsed, or if it is not one stream."""
+        if page in self._content:
+            return None
+        if page not in self._raw:
+            contents = self.pages[page].obj.get("/Contents")
+            if not isinstance(contents, self.pikepdf.Stream):
+                return None
+            self._raw[page] = contents.read_bytes()
+        return self._raw[page]
+
     def _write_contents(self) -> None:
         for page in sorted(self.dirty):
-            data = self.pikepdf.unparse_content_stream(
-                [first if op is None else (first, op) for first, op, _ in self._content[page]]
-            )
+            if page in self._content:
+                data = self.pikepdf.unparse_content_stream(
+                    [first if op is None else (first, op) for first, op, _ in self._content[page]]
+                )
+            else:
+                data = self._raw[page]
             self.pages[page].obj.Contents = self.pdf.make_stream(data)
+
+    def _artifacts_in_bytes(self, page: int, mcids: set[int], kind: dict[str, str]) -> bool:
+        """Mark ``mcids`` as artifacts by rewriting ``/Span <</MCID n>> BDC`` in the bytes."""
+        data = self.raw(page)
+        if data is None:
+            return False
+        artifact = b"/Artifact <<" + b" ".join(f"{k} {v}".encode() for k, v in kind.items()) + b">> BDC"
+        done = set()
+
+        def replace(match: re.Match[bytes]) -> bytes:
+            mcid = int(match.group(1))
+            if mcid not in mcids:
+                return match.group(0)
+            done.add(mcid)
+            return artifact
+
+        changed = _BDC_MCID.sub(replace, data)
+        if done != mcids:
+            return False  # not as WeasyPrint writes it: leave it to the parsed path
+        self._raw[page] = changed
+        return True
 
     def _paint_after(self, element: Any, anchor: Any, page: int) -> bool:
         """Move ``element``'s painting to just after ``anchor``'s; False if that cannot be done.
@@ -615,6 +656,10 @@ class _Repair:
                 hyphen_codes[name] = codes
         if not hyphen_codes:
             return
+        data = self.raw(page)
+        if data is not None:
+            self._soft_hyphens_in_bytes(page, data, hyphen_codes)
+            return
         ops = self.content(page)
         out: list[tuple[Any, Any, str]] = []
         font = None
@@ -638,6 +683,25 @@ class _Repair:
             out.append(([], pikepdf.Operator("EMC"), "EMC"))
         if len(out) != len(ops):
             ops[:] = out
+            self.dirty.add(page)
+
+    def _soft_hyphens_in_bytes(self, page: int, data: bytes, hyphen_codes: dict[str, set[bytes]]) -> None:
+        """:meth:`_soft_hyphens` on a page not parsed: the line's TJ as WeasyPrint writes it
+        (``/F 12 Tf [<0048>0<2010>0] TJ ET``) split before its last glyph."""
+        codes = {name[1:].encode(): values for name, values in hyphen_codes.items()}
+
+        def replace(match: re.Match[bytes]) -> bytes:
+            code = bytes.fromhex(match.group("code").decode())
+            if code not in codes.get(match.group("font"), ()):
+                return match.group(0)
+            return b"%s[%s] TJ\n/Span <</ActualText <FEFF00AD>>> BDC\n[<%s>%s] TJ\nEMC%s" % (
+                match.group("tf"), match.group("head"), match.group("code"), match.group("adj"),
+                match.group("end"),
+            )
+
+        changed = _LINE_END_TJ.sub(replace, data)
+        if changed != data:
+            self._raw[page] = changed
             self.dirty.add(page)
 
     # ------------------------------------------------------------------ split elements
@@ -903,6 +967,13 @@ def _ends_line(ops: list[tuple[Any, Any, str]], index: int) -> bool:
     return False
 
 
+# A marked-content start with an MCID, as WeasyPrint writes it: /Span\n<</MCID 12>>\nBDC
+_BDC_MCID = re.compile(rb"/[A-Za-z]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+# The font and the one TJ of a line, up to the end of its text object.
+_LINE_END_TJ = re.compile(
+    rb"(?P<tf>/(?P<font>[^\s/\[\]<>()]+)\s+[-+\d.]+\s+Tf\s*)"
+    rb"\[(?P<head>[^\]]*?)<(?P<code>[0-9a-fA-F]{4})>(?P<adj>[-+\d.\s]*)\]\s*TJ(?P<end>\s*ET)"
+)
 # The last glyph of a TJ array written as WeasyPrint writes it: [<0048>0<2010>0]
 _LAST_GLYPH = re.compile(rb"<([0-9a-fA-F]{4})>[-+\d.\s]*\]\s*$")
 
