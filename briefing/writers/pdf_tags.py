@@ -407,6 +407,9 @@ class _Repair:
 
     def _detached_roots(self) -> list[Any]:
         """Top elements that the parent tree names but the root does not reach."""
+        recorded = self._recorded_margin_roots()
+        if recorded is not None:
+            return recorded
         reached: set[tuple[int, int]] = set()
         stack = [self.document]
         while stack:
@@ -433,6 +436,21 @@ class _Repair:
                 if top.objgen not in tops:
                     tops.add(top.objgen)
                     roots.append(top)
+        return roots
+
+    def _recorded_margin_roots(self) -> list[Any] | None:
+        """The colofon's elements as WeasyPrint's record names them (no scan of the
+        parent tree); None if the record has none or one of them is in the tree after all."""
+        numbers = sorted(
+            number for number, info in self.boxes.items()
+            if info.tag == "div" and info.classes & {"colofon-eerste", "colofon-later"}
+        )
+        if not numbers:
+            return None
+        in_tree = {kid.objgen for kid in self.kids(self.document) if self.is_element(kid)}
+        roots = [self.pdf.get_object((number, 0)) for number in numbers]
+        if any(root.objgen in in_tree or "/S" not in root for root in roots):
+            return None
         return roots
 
     def _document_index(self, predicate: Any) -> int | None:
