@@ -737,6 +737,11 @@ class _Repair:
         for kid in kids:
             info = self.info(kid) if self.is_element(kid) else None
             key = (id(info.element), info.tag) if info is not None and info.element is not None else None
+            if key is not None and key in first_of and info is not None and info.tag == "thead":
+                # A table's header row repeated on the next page: read once, at the top.
+                self._to_artifact(kid)
+                changed = True
+                continue
             if key is not None and key in first_of:
                 earlier = first_of[key]
                 self.adopt(earlier, self.explicit_kids(earlier) + self.explicit_kids(kid))

@@ -351,3 +351,20 @@ def test_without_weasyprints_record_the_repair_still_leaves_nothing_detached(
     assert tree.detached == []
     assert "Pagina" not in tree.root.all_text()
     assert all([k.type for k in item.children] == ["Lbl", "LBody"] for item in tree.root.find("LI"))
+
+
+def test_a_table_across_pages_is_one_table_whose_repeated_header_is_read_once() -> None:
+    from briefing.model import Table, Text
+
+    rows = tuple(((Text(f"Land {i}"),), (Text(str(i)),)) for i in range(90))
+    table = Table(header=((Text("Land"),), (Text("Soldaten"),)), rows=rows, align=(None, "right"))
+    letter = sample_letter()
+    tree = tags.read(render_pdf(replace(letter, blocks=(*letter.blocks, table)), STYLE, base_dir=ROOT))
+    long = [t for t in tree.root.find("Table") if len(t.find("TR")) > 10]
+    (found,) = long
+    assert len({e.page for e in found.walk() if e.text}) >= 2
+    assert len(found.find("THead")) == 1 and len(found.find("TR")) == 91
+    assert [th.all_text() for th in found.find("TH")] == ["Land", "Soldaten"]
+    # WeasyPrint repeats the header row on every page: there it is an artifact.
+    later = [text for page, items in tree.artifacts.items() if page > 1 for _, text in items]
+    assert "Land" in later and "Soldaten" in later
