@@ -966,8 +966,6 @@ def _set_attribute(element: Any, pikepdf: Any, owner: str, key: str, value: Any)
 
 def _codes_for(font: Any, char: str) -> set[bytes]:
     """The 2-byte codes that ``font``'s ToUnicode CMap maps to ``char``."""
-    import re
-
     if "/ToUnicode" not in font:
         return set()
     data = font.ToUnicode.read_bytes()
