@@ -127,9 +127,20 @@ def hyphenation_cache() -> dict[str, Any] | None:
     return cache if isinstance(cache, dict) else None
 
 
+def parse_hyphenation(path: Any) -> Any:
+    """pyphen's parsed dictionary (a HyphDict) of the pattern file ``path``, as pyphen makes it."""
+    import pyphen
+
+    return pyphen.HyphDict(path)
+
+
 def hyphenation_patterns(hyph: Any) -> dict[str, Any] | None:
-    """The parsed patterns of a HyphDict pyphen made, if it has the known shape, else None."""
-    if not all(hasattr(hyph, name) for name in _HYPH_FIELDS):
+    """The parsed patterns of a HyphDict pyphen made, if it has the known shape, else None.
+
+    The shape is exactly the fields :func:`hyphenator_from_patterns` fills: a pyphen that
+    keeps anything more gets no cache (a cache file names the pyphen version it is for).
+    """
+    if set(getattr(hyph, "__dict__", ())) != set(_HYPH_FIELDS):
         return None
     patterns = hyph.patterns
     return patterns if isinstance(patterns, dict) and patterns else None
@@ -305,7 +316,24 @@ YAML_MESSAGES: dict[str, tuple[str, str | None]] = {
         "onverwacht inspringen", "begin de sleutels bovenaan zonder spaties",
     ),
 }
+# PyYAML 6.0.2 and later quote the token (and name the alias): same meaning.
+YAML_MESSAGES["expected '<document start>', but found '<block mapping start>'"] = YAML_MESSAGES[
+    "expected <document start>, but found '<block mapping start>'"
+]
 YAML_UNKNOWN_TAG = "could not determine a constructor for the tag"
+
+
+def yaml_message(problem: str) -> tuple[str, str | None] | None:
+    """The Dutch (message, hint) for PyYAML's ``problem`` text, or None if it is not known.
+
+    A text may go on after the known words (``found undefined alias 'b'``).
+    """
+    if problem in YAML_MESSAGES:
+        return YAML_MESSAGES[problem]
+    for known, dutch in YAML_MESSAGES.items():
+        if problem.startswith(known + " "):
+            return dutch
+    return None
 
 
 # --------------------------------------------------------------------------- helpers

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from briefing import characters, dutch, schema
-from briefing._compat import YAML_MESSAGES, YAML_UNKNOWN_TAG
+from briefing._compat import YAML_UNKNOWN_TAG, yaml_message
 from briefing.errors import FactsError, Problems
 from briefing.model import Afzender, Meta, Ondertekenaar
 
@@ -199,7 +199,7 @@ def _yaml_error(exc: yaml.MarkedYAMLError, shown: Path, text: str) -> FactsError
             "aanhalingsteken zonder sluitend aanhalingsteken", shown, quote[0], quote[1],
             hint=f"YAML leest de tekst door tot regel {mark.line + 1}; sluit de tekst af met hetzelfde teken",
         )
-    message, hint = YAML_MESSAGES.get(problem, (None, None))  # PyYAML's English, in Dutch
+    message, hint = yaml_message(problem) or (None, None)  # PyYAML's English, in Dutch
     if message is None:
         if problem.startswith(YAML_UNKNOWN_TAG):
             message, hint = f"onbekende YAML-tag {problem.rsplit(' ', 1)[-1]}", "laat de tag weg"

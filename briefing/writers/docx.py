@@ -34,7 +34,7 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
-from briefing import huisstijl
+from briefing import _compat, huisstijl
 from briefing.huisstijl import HouseStyle
 from briefing.model import (
     BlockQuote,
@@ -136,7 +136,7 @@ class _Writer:
         self._page()
         self._header(self.section.first_page_header, huisstijl.colofon(self.meta), first=True)
         self._header(self.section.header, huisstijl.colofon_later(self.meta), first=False)
-        body = _Ctx(self.doc.element.body, self.doc._body)
+        body = _Ctx(self.doc.element.body, self.doc)
         self._opening(body)
         for node in self.letter.blocks:
             self.block(node, body)
@@ -314,7 +314,7 @@ class _Writer:
 
     def _header(self, header, groups: tuple[huisstijl.ColofonGroup, ...], *, first: bool) -> None:
         """Emblem and woordmerk (page 1 only), the colofon column at the right, CONCEPT."""
-        hdr = header._element
+        hdr = _compat.docx_element(header)
         for p in hdr.findall(qn("w:p")):
             hdr.remove(p)
         ctx = _Ctx(hdr, header, style="Colofon")
@@ -334,7 +334,7 @@ class _Writer:
         drawing = el("w:drawing")
         drawing.append(ooxml.anchor(inline, x_align="center", y=0, behind=False, ident=1,
                                     name="Beeldmerk", descr="Beeldmerk"))
-        paragraph.add_run()._r.append(drawing)
+        _compat.docx_element(paragraph.add_run()).append(drawing)
 
     def _woordmerk(self, ctx: _Ctx) -> None:
         """The ministry's name right of the emblem: an inline table at the top of the header
@@ -368,7 +368,7 @@ class _Writer:
         para.paragraph_format.space_before = gap
         for part in re.split(r"(\{n\}|\{N\})", huisstijl.PAGINA):
             if part in ("{n}", "{N}"):
-                para._p.extend(ooxml.field("PAGE" if part == "{n}" else "NUMPAGES", "1"))
+                _compat.docx_element(para).extend(ooxml.field("PAGE" if part == "{n}" else "NUMPAGES", "1"))
             elif part:
                 para.add_run(part)
         self._para(ctx)  # a header ends with a paragraph; it anchors the floating table
@@ -417,7 +417,7 @@ class _Writer:
                 naam = self._cell(table.cell(row + 1, col), body, style="Ondertekening")
                 self._signature(functie, naam, signer, first_row=i < 2)
             for row in table.rows:
-                put(row._tr.get_or_add_trPr(), el("w:cantSplit"))
+                put(_compat.docx_element(row).get_or_add_trPr(), el("w:cantSplit"))
         for i, line in enumerate(huisstijl.bijlagen_regels(meta)):
             para = self._para(body, "Bijlage")
             para.add_run(line)
@@ -439,7 +439,7 @@ class _Writer:
         """A borderless table that only places text (flush with its edges): inline, ``indent``
         mm from the margin, or floating at ``at`` = (x, y) mm from the page's corner."""
         table = self._new_table(ctx, rows, cols, width)
-        tblpr = table._tbl.tblPr
+        tblpr = _compat.docx_element(table).tblPr
         if at is not None:
             put(tblpr, ooxml.floating(_tw(at[0]), _tw(at[1])))
         put(tblpr, el("w:tblW", w=_tw(width), type="dxa"))
@@ -471,7 +471,7 @@ class _Writer:
             self.block(node, ctx)
         first = element.find(qn("w:p"))
         if first is None:
-            first = self._para(ctx)._p
+            first = _compat.docx_element(self._para(ctx))
         indent = _tw(self.hs.footnote_indent)
         for later in element.findall(qn("w:p"))[1:]:  # a note's later paragraphs: no number to hang
             if later.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is None:
@@ -505,7 +505,7 @@ class _Writer:
         abstract.append(ooxml.abstract_num(ABS_DECIMAL, [
             ooxml.level(i, "decimal", f"%{i + 1}.", step * (i + 1), step) for i in range(3)]))
         nums += [ooxml.num(NUM_BULLET, ABS_BULLET), ooxml.num(NUM_DECIMAL, ABS_DECIMAL), *self.nums]
-        self.doc.part.numbering_part._element = ooxml.numbering(abstract, nums)
+        _compat.set_part_element(self.doc.part.numbering_part, ooxml.numbering(abstract, nums))
 
     def _new_num(self, depth: int, start: int) -> int:
         ident = NUM_DECIMAL + 1 + len(self.nums)
@@ -531,11 +531,11 @@ class _Writer:
         props.keywords = props.category = huisstijl.CONCEPT if meta.concept else ""
         for rel in self.doc.part.package.rels.values():
             if rel.reltype == RT.EXTENDED_PROPERTIES:
-                rel.target_part._blob = ooxml.app_properties(meta.afzender.organisatie)
+                _compat.set_part_blob(rel.target_part, ooxml.app_properties(meta.afzender.organisatie))
         for rel in self.doc.part.rels.values():
             if rel.reltype == RT.FONT_TABLE:  # what Word needs to substitute a missing font
-                rel.target_part._blob = ooxml.font_table(
-                    ((self.hs.font_docx, "swiss"), (self.hs.font_woordmerk_docx, "roman")))
+                _compat.set_part_blob(rel.target_part, ooxml.font_table(
+                    ((self.hs.font_docx, "swiss"), (self.hs.font_woordmerk_docx, "roman"))))
 
     # ------------------------------------------------------------------ containers
 
@@ -558,9 +558,10 @@ class _Writer:
 
     def _cell(self, cell, ctx: _Ctx, style: str) -> _Ctx:
         """An emptied table cell as a context; it gets back a paragraph if left empty."""
-        for p in cell._tc.findall(qn("w:p")):
-            cell._tc.remove(p)
-        return _Ctx(cell._tc, cell, style=style, in_note=ctx.in_note)
+        tc = _compat.docx_element(cell)
+        for p in tc.findall(qn("w:p")):
+            tc.remove(p)
+        return _Ctx(tc, cell, style=style, in_note=ctx.in_note)
 
     # ------------------------------------------------------------------ blocks
 
@@ -575,12 +576,12 @@ class _Writer:
             raise TypeError(f"DOCX writer: heading level {node.level} (only 1–3)")
         para = self._para(ctx, f"Heading {node.level}")
         if self.numbered and node.number is None:
-            put(para._p.get_or_add_pPr(), ooxml.num_pr(0))  # this heading is not numbered
+            put(_compat.docx_element(para).get_or_add_pPr(), ooxml.num_pr(0))  # this heading is not numbered
         if node.id:
             start, end = ooxml.bookmark(bookmark_name("_Ref_", node.id), self._bookmark_id())
-            para._p.append(start)
+            _compat.docx_element(para).append(start)
             self.run_inlines(node.inlines, para, ctx)
-            para._p.append(end)
+            _compat.docx_element(para).append(end)
         else:
             self.run_inlines(node.inlines, para, ctx)
 
@@ -602,7 +603,7 @@ class _Writer:
         for item in node.items:
             blocks = list(item.blocks)
             para = self._para(ctx, style)
-            put(para._p.get_or_add_pPr(), ooxml.num_pr(num_id, depth))
+            put(_compat.docx_element(para).get_or_add_pPr(), ooxml.num_pr(num_id, depth))
             if blocks and isinstance(blocks[0], Paragraph):
                 self.run_inlines(blocks.pop(0).inlines, para, ctx)
             for child in blocks:
@@ -617,9 +618,9 @@ class _Writer:
         rows = (node.header, *node.rows)
         table = self._new_table(ctx, len(rows), len(node.header), self.hs.text_width)
         table.style = self.st["table"]
-        put(table.rows[0]._tr.get_or_add_trPr(), el("w:tblHeader"))  # repeat on every page
+        put(_compat.docx_element(table.rows[0]).get_or_add_trPr(), el("w:tblHeader"))  # repeat on every page
         widths = _column_widths(node, self.hs.text_width, self.hs.body_size)
-        put(table._tbl.tblPr, el("w:tblW", w=_tw(sum(widths)), type="dxa"))
+        put(_compat.docx_element(table).tblPr, el("w:tblW", w=_tw(sum(widths)), type="dxa"))
         for c, width in enumerate(widths):
             table.columns[c].width = Twips(_tw(width))
             for cell in table.columns[c].cells:
@@ -644,7 +645,7 @@ class _Writer:
             handler = self.inlines.get(type(node))
             if handler is None:
                 raise TypeError(f"DOCX writer: unknown inline {type(node).__name__}")
-            handler(node, para, ctx, fmt, para._p if target is None else target)
+            handler(node, para, ctx, fmt, _compat.docx_element(para) if target is None else target)
 
     def _run(self, para: DocxParagraph, target, text: str, fmt: _Fmt) -> Run:
         r = OxmlElement("w:r")
@@ -691,7 +692,8 @@ class _Writer:
             self.called.add(node.label)
             start, end = ooxml.bookmark(name, self._bookmark_id())
             target.append(start)
-            self._run(para, target, "", mark)._r.append(el("w:footnoteReference", id=node.number))
+            run = _compat.docx_element(self._run(para, target, "", mark))
+            run.append(el("w:footnoteReference", id=node.number))
             target.append(end)
 
     def ref(self, node: Ref, para, ctx, fmt, target) -> None:
