@@ -4,8 +4,9 @@ Workers are forked: each starts as a copy of the parent, imports done, then impo
 the writers and WeasyPrint once and loads the hyphenation dictionary — the costs of
 a first PDF. The pool then lives as long as the process, so that ``briefing watch``
 rebuilds with a worker that already has all of that (and the parsed stylesheet and
-fonts) at hand. Where forking is not possible (not on Linux/macOS, or inside a
-worker), :func:`executor` gives None and the caller builds in its own process.
+fonts) at hand. Workers are forked on Linux only (macOS forks unsafely once system
+frameworks are loaded, Windows cannot fork); elsewhere, and inside a worker,
+:func:`start` gives None and the caller builds in its own process.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import atexit
 import contextlib
 import marshal
 import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +38,13 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def forking() -> bool:
+    """Whether warm workers can be forked here: on Linux, where fork is safe and cheap."""
+    import multiprocessing
+
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
 def start(workers: int, language: str = "nl-NL", pdf: bool = True) -> Pool | None:
     """A pool of at least ``workers`` processes, already started and warming up, or None.
 
@@ -46,7 +55,7 @@ def start(workers: int, language: str = "nl-NL", pdf: bool = True) -> Pool | Non
     import multiprocessing
 
     global _executor, _size
-    if _in_worker or workers < 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if _in_worker or workers < 1 or not forking():
         return None
     if _executor is None or _size < workers or _compat.pool_broken(_executor):
         shutdown()
