@@ -95,3 +95,14 @@ def test_a_build_waits_for_the_lock_a_limited_time(tmp_path: Path) -> None:
         holder.wait()
     with outputs.project_lock(output, timeout=5):  # released when its holder ended
         pass
+
+
+def test_the_tests_need_nothing_beside_the_repository() -> None:
+    """A fresh clone runs the tests alone: no test reads the folder the repository sits in."""
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in sorted((ROOT / "tests").rglob("*.py")) if path.name != "test_portable.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "ROOT.parent" in line or '"shared"' in line or "/work/" in line
+    ]
+    assert found == []
