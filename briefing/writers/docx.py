@@ -57,12 +57,6 @@ from briefing.model import (
 from briefing.writers import ooxml
 from briefing.writers.ooxml import el, put, put_in
 
-HEADING_INDENT = 10.0  # mm from the margin to a numbered heading's text
-LIST_STEP = 6.0  # mm of indent per list level
-QUOTE_INDENT = 10.0  # mm
-LABEL_TAB = 20.0  # mm: the value column of "Datum" and "Betreft"
-WOORDMERK_GAP = 2.0  # mm between the emblem and the woordmerk
-WOORDMERK_TOP = 12.0  # mm from the top edge of the page: where the headers start
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT, None: None}
 BULLETS = ("\u2013", "\u2013", "\u2013")  # en dashes, as the PDF sets them
@@ -226,10 +220,10 @@ class _Writer:
             put(s.element.get_or_add_pPr(), ooxml.num_pr(num_id))
             put(s.element.get_or_add_pPr(), el("w:contextualSpacing"))
         s = self._pstyle("List Continue", "ListContinue", builtin=True, after=hs.body_leading)
-        s.paragraph_format.left_indent = Mm(LIST_STEP)
+        s.paragraph_format.left_indent = Mm(hs.list_indent)
         put(s.element.get_or_add_pPr(), el("w:contextualSpacing"))
         s = self._pstyle("Quote", "Quote", builtin=True, after=hs.body_leading)
-        s.paragraph_format.left_indent = Mm(QUOTE_INDENT)
+        s.paragraph_format.left_indent = Mm(hs.quote_indent)
         self._table_style()
         self._pstyle("Tabeltekst", "Tabeltekst")
 
@@ -242,9 +236,9 @@ class _Writer:
         s = self._pstyle("Woordmerk", "Woordmerk", size=hs.woordmerk_size, leading=hs.woordmerk_size * 1.2)
         put(s.element.get_or_add_rPr(), ooxml.fonts(hs.font_woordmerk_docx))
         s = self._pstyle("Datum en betreft", "Datumenbetreft")
-        s.paragraph_format.left_indent = Mm(LABEL_TAB)
-        s.paragraph_format.first_line_indent = -Mm(LABEL_TAB)
-        put(s.element.get_or_add_pPr(), ooxml.tabs(_tw(LABEL_TAB)))
+        s.paragraph_format.left_indent = Mm(hs.label_width)
+        s.paragraph_format.first_line_indent = -Mm(hs.label_width)
+        put(s.element.get_or_add_pPr(), ooxml.tabs(_tw(hs.label_width)))
         self._cstyle("Label", "Label").font.size = Pt(hs.small_size)
         self._pstyle("Ondertekening", "Ondertekening").paragraph_format.keep_with_next = True
         self._pstyle("Bijlage", "Bijlage")
@@ -290,7 +284,7 @@ class _Writer:
         style = self.doc.styles.add_style("Tabel Kamerbrief", WD_STYLE_TYPE.TABLE)
         style.style_id = "TabelKamerbrief"
         style.base_style = self.doc.styles["Normal Table"]
-        put_in(style.element, "w:tblPr", ooxml.cell_margins(right=_tw(4)))
+        put_in(style.element, "w:tblPr", ooxml.cell_margins(right=_tw(self.hs.cell_padding)))
         first = el("w:tblStylePr", type="firstRow")
         rpr = el("w:rPr")
         rpr.extend([el("w:b"), el("w:bCs")])
@@ -307,7 +301,7 @@ class _Writer:
         sec.page_width, sec.page_height = Mm(hs.page_width), Mm(hs.page_height)
         sec.left_margin, sec.right_margin = Mm(hs.margin_left), Mm(hs.margin_right)
         sec.top_margin, sec.bottom_margin = Mm(hs.margin_top), Mm(hs.margin_bottom)
-        sec.header_distance = sec.footer_distance = Mm(WOORDMERK_TOP)
+        sec.header_distance = sec.footer_distance = Mm(hs.woordmerk_top)
         sec.different_first_page_header_footer = True
 
     # ------------------------------------------------------------------ headers: logo, colofon
@@ -338,15 +332,13 @@ class _Writer:
 
     def _woordmerk(self, ctx: _Ctx) -> None:
         """The ministry's name right of the emblem: an inline table at the top of the header
-        (the header starts at WOORDMERK_TOP), indented from the margin to the emblem's edge.
+        (the header starts at the house style's woordmerk_top), indented from the margin to the emblem's edge.
 
         Not a floating table on purpose: LibreOffice 7 imports the first table of a header
         as an inline table when the body has a footnote (its "had foot or endnote" flag
         leaks into the header). An inline table here absorbs that and is right anyway."""
         hs = self.hs
-        x = hs.page_width / 2 + hs.logo_width / 2 + WOORDMERK_GAP
-        width = hs.colofon_left + hs.colofon_width - x  # up to the colofon's right edge
-        table = self._layout_table(ctx, 1, 1, width, indent=x - hs.margin_left)
+        table = self._layout_table(ctx, 1, 1, hs.woordmerk_width, indent=hs.woordmerk_left - hs.margin_left)
         cell = self._cell(table.cell(0, 0), ctx, style="Woordmerk")
         self._para(cell).add_run(hs.woordmerk or self.meta.afzender.organisatie)
 
@@ -491,11 +483,11 @@ class _Writer:
     def _numbering(self) -> None:
         """numbering.xml: the heading list linked to Heading 1–3, bullets, numbers, and one
         w:num per numbered list so that each list starts afresh."""
-        step = _tw(LIST_STEP)
+        step = _tw(self.hs.list_indent)
         abstract, nums = [], []
         if self.numbered:
             texts = ("%1", "%1.%2", "%1.%2.%3")  # no trailing dot, as the model prints them
-            indent = _tw(HEADING_INDENT)
+            indent = _tw(self.hs.heading_indent)
             abstract.append(ooxml.abstract_num(ABS_HEADINGS, [
                 ooxml.level(i, "decimal", t, indent, indent, style=f"Heading{i + 1}")
                 for i, t in enumerate(texts)]))
@@ -516,7 +508,7 @@ class _Writer:
         settings = self.doc.settings.element
         for child in list(settings):
             settings.remove(child)
-        settings.extend(list(ooxml.settings(self.hs.language, _tw(12.5))))
+        settings.extend(list(ooxml.settings(self.hs.language, _tw(self.hs.default_tab))))
 
     def _properties(self) -> None:
         meta, props = self.meta, self.doc.core_properties
@@ -588,7 +580,7 @@ class _Writer:
     def paragraph(self, node: Paragraph, ctx: _Ctx) -> None:
         para = self._para(ctx)
         if ctx.quote_depth > 1:
-            para.paragraph_format.left_indent = Mm(QUOTE_INDENT * ctx.quote_depth)
+            para.paragraph_format.left_indent = Mm(self.hs.quote_indent * ctx.quote_depth)
         self.run_inlines(node.inlines, para, ctx)
 
     def list_block(self, node: ListBlock, ctx: _Ctx) -> None:
@@ -609,7 +601,7 @@ class _Writer:
             for child in blocks:
                 if isinstance(child, Paragraph):
                     cont = self._para(ctx, "List Continue")
-                    cont.paragraph_format.left_indent = Mm(LIST_STEP * (depth + 1))
+                    cont.paragraph_format.left_indent = Mm(self.hs.list_indent * (depth + 1))
                     self.run_inlines(child.inlines, cont, ctx)
                 else:
                     self.block(child, inner)

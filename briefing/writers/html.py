@@ -93,11 +93,12 @@ def render_css(style: HouseStyle) -> str:
         s=style,
         font_faces=fonts,
         pagina=Markup(_pagina_content(huisstijl.PAGINA)),
-        logo_left=(style.page_width - style.logo_width) / 2 - style.margin_left,
+        # Positions in the page's margin box: from the text area's top-left corner.
+        logo_left=style.logo_left - style.margin_left,
         logo_top=-style.margin_top,
-        woordmerk_left=style.page_width / 2 + 8.5 - style.margin_left,
-        woordmerk_top=12.0 - style.margin_top,
-        woordmerk_width=style.colofon_left + style.colofon_width - (style.page_width / 2 + 8.5),
+        woordmerk_left=style.woordmerk_left - style.margin_left,
+        woordmerk_top=style.woordmerk_top - style.margin_top,
+        woordmerk_width=style.woordmerk_width,
         colofon_shift=style.colofon_left - (style.page_width - style.margin_right),
     )
 
