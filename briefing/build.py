@@ -398,16 +398,37 @@ def _inputs_digest(
     draft: bool,
     variant: str | None,
 ) -> str:
-    """Digest of everything an output depends on (see :func:`dependencies`)."""
+    """Digest of everything an output depends on (see :func:`dependencies`).
+
+    Paths go in as the project and the package know them (relative), so that a copied or
+    moved project, or another installation of briefing, finds its outputs up to date.
+    """
     h = hashlib.sha256()
-    h.update(repr((VERSION, formats, draft, variant, style)).encode())
+    portable = replace(
+        style,
+        logo=_portable(Path(style.logo), root),
+        logo_png=_portable(Path(style.logo_png), root),
+        font_pdf_files=tuple(_portable(Path(f), root) for f in style.font_pdf_files),
+    )
+    h.update(repr((VERSION, formats, draft, variant, portable)).encode())
     for dep in dependencies(root, path, style):
-        h.update(str(dep.relative_to(root) if dep.is_relative_to(root) else dep).encode())
+        h.update(_portable(dep, root).encode())
         try:
             h.update(dep.read_bytes())
         except OSError:
             h.update(b"<missing>")
     return h.hexdigest()
+
+
+def _portable(path: Path, root: Path) -> str:
+    """``path`` relative to the project, or to the package's assets, else as it is."""
+    for base, prefix in ((root, ""), (huisstijl.ASSETS, "<briefing>/")):
+        if path.is_relative_to(base):
+            return prefix + path.relative_to(base).as_posix()
+        resolved = path.resolve()
+        if resolved.is_relative_to(base.resolve()):
+            return prefix + resolved.relative_to(base.resolve()).as_posix()
+    return str(path)
 
 
 def dependencies(root: Path, path: Path, style: huisstijl.HouseStyle | None = None) -> list[Path]:
