@@ -93,6 +93,26 @@ def box_parts(box: Any) -> tuple[Any, str, tuple[Any, ...]]:
     )
 
 
+# The PDF variants WeasyPrint can write are the keys of ``weasyprint.pdf.VARIANTS`` (the
+# documentation lists them; no function returns them). Guard: if that mapping is gone,
+# the variants WeasyPrint 70 knows are offered; one it no longer knows then fails in
+# write_pdf with WeasyPrint's own error (a stopped build, never a wrong PDF).
+KNOWN_PDF_VARIANTS = (
+    "pdf/a-1a", "pdf/a-1b", "pdf/a-2a", "pdf/a-2b", "pdf/a-2u", "pdf/a-3a", "pdf/a-3b", "pdf/a-3u",
+    "pdf/a-4e", "pdf/a-4f", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2", "pdf/x-1a", "pdf/x-3", "pdf/x-4",
+    "pdf/x-5g",
+)
+
+
+def pdf_variants() -> tuple[str, ...]:
+    """The PDF variants this WeasyPrint can write (``pdf/ua-1``, ``pdf/a-3b``, …)."""
+    try:
+        from weasyprint.pdf import VARIANTS
+    except ImportError:
+        return KNOWN_PDF_VARIANTS
+    return tuple(sorted(v for v in VARIANTS if v != "debug"))
+
+
 def ldconfig_lookup() -> Callable[[str], str | None] | None:
     """``ctypes.util``'s lookup in the linker cache only (Linux), or None where there is none.
 

@@ -15,6 +15,8 @@ The uses, each with its guard → what happens when it fails:
 - pyphen ``hdcache``, ``HyphDict`` made from cached patterns: hdcache a dict, a parsed
   HyphDict has exactly patterns/cache/maxlen, the pyphen version names the cache file →
   no pattern cache: pyphen parses the dictionary (≈ 0.2 s slower).
+- ``weasyprint.pdf.VARIANTS``: ImportError → the variants WeasyPrint 70 knows; an unknown
+  one then stops the build with WeasyPrint's error.
 - ``atexit._run_exitfuncs``: callable → ``sys.exit`` instead of ``os._exit`` (≈ 0.1–0.2 s
   slower exit).
 - ``ProcessPoolExecutor._processes`` / ``_broken``: Python 3.14's ``terminate_workers()``
@@ -43,7 +45,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "briefing"
 
 # Modules and names of other libraries that are internal although their names have no
 # underscore: the ones briefing once used (issue 16).
-INTERNAL_MODULES = ("weasyprint.formatting_structure", "weasyprint.layout", "jinja2.utils")
+INTERNAL_MODULES = ("weasyprint.formatting_structure", "weasyprint.layout", "weasyprint.pdf", "jinja2.utils")
 INTERNAL_NAMES = {"hdcache", "HyphDict"}
 # Underscore names that are documented API: os._exit, lxml's element classes.
 DOCUMENTED = {"_exit", "_Element", "_ElementTree"}
@@ -265,6 +267,7 @@ def test_pyphen_and_weasyprint_internals_are_as_expected() -> None:
     rebuilt = _compat.hyphenator_from_patterns(patterns)
     assert rebuilt.positions("vredesbesprekingen") == parsed.positions("vredesbesprekingen")
     assert _compat.footnote_box_classes() is not None
+    assert set(_compat.pdf_variants()) == set(_compat.KNOWN_PDF_VARIANTS)  # the fallback is up to date
 
 
 # --------------------------------------------------------------------------- when upstream changes

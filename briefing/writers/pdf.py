@@ -150,9 +150,7 @@ def footnote_fixes(document: Any, root: Any) -> list[Any]:
 def supported_variants() -> tuple[str, ...]:
     """The PDF variants this WeasyPrint can write (``pdf/ua-1``, ``pdf/a-3b``, …)."""
     load_weasyprint()
-    from weasyprint.pdf import VARIANTS
-
-    return tuple(sorted(v for v in VARIANTS if v != "debug"))
+    return _compat.pdf_variants()
 
 
 def _check_variant(variant: str | None) -> None:
