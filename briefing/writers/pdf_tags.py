@@ -29,9 +29,10 @@ and where its box is; :func:`repair` then rewrites the finished PDF with pikepdf
 The page looks exactly as before: only the order of painting and the marking of
 content change; every move of content is checked to land under the same transformation.
 
-The recording hook wraps one WeasyPrint internal (``weasyprint.pdf.tags._build_box_tree``);
-if a later WeasyPrint lacks it, :func:`repair` does what it can from the PDF alone
-(detached elements become artifacts, list bodies and table scopes are still made).
+The record comes from one WeasyPrint internal, wrapped in :mod:`briefing._compat`
+(``weasyprint.pdf.tags._build_box_tree``); if a later WeasyPrint lacks it, :func:`repair`
+does what it can from the PDF alone (detached elements become artifacts, list bodies and
+table scopes are still made).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from briefing import _compat
 
 __all__ = ["BoxInfo", "declare_pdfua", "page_count", "recording", "repair"]
 
@@ -94,41 +97,28 @@ def recording() -> Iterator[dict[int, BoxInfo]]:
 
 
 def _install_hook() -> None:
-    """Wrap WeasyPrint's tag-tree builder once per process (guarded: absent → no record)."""
+    """Have WeasyPrint report each structure element's box (once per process; see _compat)."""
     with _hook_lock:
-        try:
-            from weasyprint.pdf import tags
-        except ImportError:  # pragma: no cover - WeasyPrint is a dependency
-            return
-        original = getattr(tags, "_build_box_tree", None)
-        if original is None or getattr(original, "_briefing", False):
-            return
-
-        def build_box_tree(box: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
-            for element in original(box, *args, **kwargs):
-                boxes = getattr(_local, "boxes", None)
-                # The innermost call names the box; html, body and the page only pass
-                # their children's elements on.
-                if boxes is not None and element.number not in boxes:
-                    with contextlib.suppress(Exception):
-                        boxes[element.number] = _box_info(box, args)
-                yield element
-
-        build_box_tree._briefing = True  # type: ignore[attr-defined]
-        tags._build_box_tree = build_box_tree
+        _compat.on_tagged_box(_record)
 
 
-def _box_info(box: Any, args: tuple[Any, ...]) -> BoxInfo:
-    real = getattr(box, "_box", box)  # an AbsolutePlaceholder wraps its box
-    page = args[2] if len(args) > 2 and isinstance(args[2], int) else -1
+def _record(number: int, box: Any, page: int) -> None:
+    # The innermost call names the box; html, body and the page only pass their
+    # children's elements on.
+    boxes = getattr(_local, "boxes", None)
+    if boxes is not None and number not in boxes:
+        boxes[number] = _box_info(box, page)
+
+
+def _box_info(box: Any, page: int) -> BoxInfo:
     rect = (
-        float(real.border_box_x()),
-        float(real.border_box_y()),
-        float(real.border_width()),
-        float(real.border_height()),
+        float(box.border_box_x()),
+        float(box.border_box_y()),
+        float(box.border_width()),
+        float(box.border_height()),
     )
-    element = real.element
-    return BoxInfo(element, real.element_tag if element is not None else "", page, rect)
+    element = box.element
+    return BoxInfo(element, box.element_tag if element is not None else "", page, rect)
 
 
 # --------------------------------------------------------------------------- repair
