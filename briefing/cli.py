@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="aantal brieven tegelijk (standaard: het aantal processorkernen)")
     b.add_argument("--pdf-variant", default="pdf/ua-1", metavar="VARIANT",
-                   help="PDF-variant, bijv. pdf/ua-1 (standaard) of pdf/a-3b")
+                   help="PDF-variant, bijv. pdf/ua-1 (standaard), pdf/a-3b of pdf/ua-1+a-2b (beide)")
 
     c = sub.add_parser("check", help="controleer alles, schrijf niets")
     c.add_argument("letters", nargs="*", metavar="LETTER")
