@@ -204,6 +204,9 @@ class _Repair:
         return self.boxes.get(element.objgen[0]) if element.is_indirect else None
 
     def run(self) -> None:
+        # First, on the pages' bytes (cheap); the pages parsed later see the change.
+        for page in range(len(self.pages)):
+            self._soft_hyphens(page)
         self._colofon()
         self._join_split_elements(self.document)
         self._footnotes()
@@ -220,8 +223,6 @@ class _Repair:
         self._write_parent_tree()
         for element in elements:
             self._single_kids(element)
-        for page in range(len(self.pages)):
-            self._soft_hyphens(page)
         self._write_contents()
 
     def _single_kids(self, element: Any) -> None:
