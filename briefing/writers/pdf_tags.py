@@ -27,7 +27,8 @@ and where its box is; :func:`repair` then rewrites the finished PDF with pikepdf
 - a hyphen added by hyphenation gets ``/ActualText`` U+00AD (a soft hyphen).
 
 The page looks exactly as before: only the order of painting and the marking of
-content change; every move of content is checked to land under the same transformation.
+content change; every move of content is checked to land under the same transformation
+(the content-stream side is :mod:`briefing.writers.pdf_content`).
 
 The record comes from one WeasyPrint internal, wrapped in :mod:`briefing._compat`
 (``weasyprint.pdf.tags._build_box_tree``); if a later WeasyPrint lacks it, :func:`repair`
@@ -39,13 +40,13 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from briefing import _compat
+from briefing.writers.pdf_content import PageContents
 
 __all__ = ["BoxInfo", "declare_pdfua", "page_count", "recording", "repair"]
 
@@ -194,11 +195,9 @@ class _Repair:
         self.page_index = {page.obj.objgen: i for i, page in enumerate(self.pages)}
         self.parent_tree = self._parent_tree()
         self.ids: dict[str, Any] = {}
-        self._content: dict[int, list[tuple[Any, Any, str]]] = {}
-        self._raw: dict[int, bytes] = {}
+        self.contents = PageContents(pdf, self.pages)
         self._kids: dict[tuple[int, int], list[Any]] = {}
         self._is_element: dict[tuple[int, int], bool] = {}
-        self.dirty: set[int] = set()
 
     def info(self, element: Any) -> BoxInfo | None:
         return self.boxes.get(element.objgen[0]) if element.is_indirect else None
@@ -206,7 +205,7 @@ class _Repair:
     def run(self) -> None:
         # First, on the pages' bytes (cheap); the pages parsed later see the change.
         for page in range(len(self.pages)):
-            self._soft_hyphens(page)
+            self.contents.soft_hyphens(page)
         self._colofon()
         self._join_split_elements(self.document)
         self._footnotes()
@@ -223,7 +222,7 @@ class _Repair:
         self._write_parent_tree()
         for element in elements:
             self._single_kids(element)
-        self._write_contents()
+        self.contents.write()
 
     def _single_kids(self, element: Any) -> None:
         """Write a one-item /K as the item itself (both are valid PDF).
@@ -457,13 +456,7 @@ class _Repair:
         for page, mcid in self.mcids(element):
             by_page.setdefault(page, set()).add(mcid)
         for page, mcids in by_page.items():
-            if not self._artifacts_in_bytes(page, mcids, kind or PAGINATION):
-                ops = self.content(page)
-                for index, item in enumerate(ops):
-                    if item[2] == "BDC" and _mcid(_operands(item), self.pikepdf) in mcids:
-                        artifact = [self.pikepdf.Name.Artifact, self.pikepdf.Dictionary(kind or PAGINATION)]
-                        ops[index] = (artifact, self.pikepdf.Operator("BDC"), "BDC")
-            self.dirty.add(page)
+            self.contents.artifacts(page, mcids, kind or PAGINATION)
             array = self._page_array(page)
             for mcid in mcids:
                 if mcid < len(array):
@@ -481,65 +474,6 @@ class _Repair:
             elif self.is_element(kid):
                 yield from self._annotations(kid)
 
-    def content(self, page: int) -> list[tuple[Any, Any, str]]:
-        """The page's content stream, parsed once: (operands, operator, name) per op.
-
-        A parsed op is kept as (instruction, None, name): its operands are read only
-        where needed (see :func:`_operands`), which halves the cost of a page. Edits
-        made on the page's bytes before (:meth:`raw`) are parsed with it.
-        """
-        if page not in self._content:
-            source = self.pages[page].obj
-            if page in self._raw:
-                source = self.pdf.make_stream(self._raw.pop(page))
-            self._content[page] = [
-                (ins, None, str(ins.operator)) for ins in self.pikepdf.parse_content_stream(source)
-            ]
-        return self._content[page]
-
-    def raw(self, page: int) -> bytes | None:
-        """The page's content stream as bytes, for the simple edits that need no parse
-        (about a tenth of the cost); None once it is parsed, or if it is not one stream."""
-        if page in self._content:
-            return None
-        if page not in self._raw:
-            contents = self.pages[page].obj.get("/Contents")
-            if not isinstance(contents, self.pikepdf.Stream):
-                return None
-            self._raw[page] = contents.read_bytes()
-        return self._raw[page]
-
-    def _write_contents(self) -> None:
-        for page in sorted(self.dirty):
-            if page in self._content:
-                data = self.pikepdf.unparse_content_stream(
-                    [first if op is None else (first, op) for first, op, _ in self._content[page]]
-                )
-            else:
-                data = self._raw[page]
-            self.pages[page].obj.Contents = self.pdf.make_stream(data)
-
-    def _artifacts_in_bytes(self, page: int, mcids: set[int], kind: dict[str, str]) -> bool:
-        """Mark ``mcids`` as artifacts by rewriting ``/Span <</MCID n>> BDC`` in the bytes."""
-        data = self.raw(page)
-        if data is None:
-            return False
-        artifact = b"/Artifact <<" + b" ".join(f"{k} {v}".encode() for k, v in kind.items()) + b">> BDC"
-        done = set()
-
-        def replace(match: re.Match[bytes]) -> bytes:
-            mcid = int(match.group(1))
-            if mcid not in mcids:
-                return match.group(0)
-            done.add(mcid)
-            return artifact
-
-        changed = _BDC_MCID.sub(replace, data)
-        if done != mcids:
-            return False  # not as WeasyPrint writes it: leave it to the parsed path
-        self._raw[page] = changed
-        return True
-
     def _paint_after(self, element: Any, anchor: Any, page: int) -> bool:
         """Move ``element``'s painting to just after ``anchor``'s; False if that cannot be done.
 
@@ -550,62 +484,11 @@ class _Repair:
         anchor_mcids = {mcid for p, mcid in self.mcids(anchor) if p == page}
         if not own or not anchor_mcids:
             return False
-        ops = self.content(page)
-        marked = _marked(ops, self.pikepdf)
+        ops = self.contents.ops(page)
+        marked = self.contents.marked(page)
         anchor_last = max(i for i, m in enumerate(marked) if m in anchor_mcids)
         insert_at = next(i for i in range(anchor_last, len(ops)) if ops[i][2] == "EMC") + 1
-        return self._move(page, [(own, insert_at)]) == 1
-
-    def _move(self, page: int, moves: list[tuple[set[int], int]]) -> int:
-        """Paint each set of marked content at its op index instead of where it is.
-
-        Each set moves as the outermost balanced ``q … Q`` block that holds it and
-        nothing else, and only if the transformation in force is the same at both
-        places, so that it lands on the same spot: the page looks the same, only the
-        order of painting changes. One pass over the page; returns how many moved.
-        """
-        ops = self.content(page)
-        names = [name for _, _, name in ops]
-        marked = _marked(ops, self.pikepdf)
-        depth_at: list[int] = []
-        depth = 0
-        for name in names:
-            depth_at.append(depth)
-            depth += 1 if name == "q" else -1 if name == "Q" else 0
-        ctm = _ctms(ops)
-        where: dict[int, int] = {m: i for i, m in enumerate(marked) if m is not None}
-        segments: dict[int, list[tuple[int, int]]] = {}  # insert index → blocks to paint there
-        taken: list[tuple[int, int]] = []
-        for own, insert_at in moves:
-            found = [where[m] for m in own if m in where]
-            if not found or len(found) != len(own):
-                continue
-            segment = _segment(names, depth_at, marked, min(found), own)
-            if segment is None:
-                continue
-            opener, closer = segment
-            if max(found) > closer or opener <= insert_at <= closer + 1 or ctm[insert_at] != ctm[opener]:
-                continue
-            if any(a <= closer and opener <= b for a, b in taken) or any(
-                a < insert_at <= b for a, b in taken
-            ):
-                continue
-            taken.append(segment)
-            segments.setdefault(insert_at, []).append(segment)
-        if not taken:
-            return 0
-        skip = set()
-        for opener, closer in taken:
-            skip.update(range(opener, closer + 1))
-        out: list[tuple[Any, Any, str]] = []
-        for i in range(len(ops) + 1):
-            for opener, closer in segments.get(i, []):
-                out.extend(ops[opener : closer + 1])
-            if i < len(ops) and i not in skip:
-                out.append(ops[i])
-        ops[:] = out
-        self.dirty.add(page)
-        return len(taken)
+        return self.contents.move(page, [(own, insert_at)]) == 1
 
     def _paint_labels_first(self) -> None:
         """Paint each list item's label just before its body (WeasyPrint paints markers last).
@@ -629,15 +512,14 @@ class _Repair:
                 if first_body:
                     wanted.setdefault(page, []).append((own, first_body))
         for page, pairs in wanted.items():
-            ops = self.content(page)
-            where = {m: i for i, m in enumerate(_marked(ops, self.pikepdf)) if m is not None}
+            where = {m: i for i, m in enumerate(self.contents.marked(page)) if m is not None}
             for own, body in pairs:
                 start = min((where[m] for m in body if m in where), default=None)
                 label = min((where[m] for m in own if m in where), default=None)
                 if start is not None and label is not None and label > start:
                     moves.setdefault(page, []).append((own, start))
         for page, page_moves in moves.items():
-            self._move(page, page_moves)
+            self.contents.move(page, page_moves)
 
     def _walk(self, element: Any) -> Iterator[Any]:
         yield element
@@ -646,72 +528,6 @@ class _Repair:
                 yield from self._walk(kid)
 
     # ------------------------------------------------------------------ hyphens
-
-    def _soft_hyphens(self, page: int) -> None:
-        """A hyphen that hyphenation added at a line's end reads as a soft hyphen.
-
-        WeasyPrint ends such a line with U+2010 (its hyphenate-character); a hyphen
-        in the text itself (``EU-bemiddelingsproces``) is U+002D and stays. The glyph
-        keeps its look; marked content with ``/ActualText`` U+00AD around it tells
-        search, copy and screen readers that the word goes on on the next line.
-        """
-        pikepdf = self.pikepdf
-        page_obj = self.pages[page].obj
-        fonts = page_obj.get("/Resources", {}).get("/Font", {})
-        hyphen_codes: dict[str, set[bytes]] = {}
-        for name in list(fonts.keys()):
-            codes = _codes_for(fonts[name], "\u2010")
-            if codes:
-                hyphen_codes[name] = codes
-        if not hyphen_codes:
-            return
-        data = self.raw(page)
-        if data is not None:
-            self._soft_hyphens_in_bytes(page, data, hyphen_codes)
-            return
-        ops = self.content(page)
-        out: list[tuple[Any, Any, str]] = []
-        font = None
-        tj = pikepdf.Operator("TJ")
-        for index, item in enumerate(ops):
-            name = item[2]
-            if name == "Tf":
-                font = str(_operands(item)[0])
-            split = None
-            if name == "TJ" and font in hyphen_codes and _ends_line(ops, index):
-                split = _split_last_glyph(_operands(item)[0], hyphen_codes[font], pikepdf)
-            if split is None:
-                out.append(item)
-                continue
-            head, hyphen = split
-            if len(head):
-                out.append(([head], tj, "TJ"))
-            props = pikepdf.Dictionary(ActualText=pikepdf.String("\u00ad"))
-            out.append(([pikepdf.Name.Span, props], pikepdf.Operator("BDC"), "BDC"))
-            out.append(([hyphen], tj, "TJ"))
-            out.append(([], pikepdf.Operator("EMC"), "EMC"))
-        if len(out) != len(ops):
-            ops[:] = out
-            self.dirty.add(page)
-
-    def _soft_hyphens_in_bytes(self, page: int, data: bytes, hyphen_codes: dict[str, set[bytes]]) -> None:
-        """:meth:`_soft_hyphens` on a page not parsed: the line's TJ as WeasyPrint writes it
-        (``/F 12 Tf [<0048>0<2010>0] TJ ET``) split before its last glyph."""
-        codes = {name[1:].encode(): values for name, values in hyphen_codes.items()}
-
-        def replace(match: re.Match[bytes]) -> bytes:
-            code = bytes.fromhex(match.group("code").decode())
-            if code not in codes.get(match.group("font"), ()):
-                return match.group(0)
-            return b"%s[%s] TJ\n/Span <</ActualText <FEFF00AD>>> BDC\n[<%s>%s] TJ\nEMC%s" % (
-                match.group("tf"), match.group("head"), match.group("code"), match.group("adj"),
-                match.group("end"),
-            )
-
-        changed = _LINE_END_TJ.sub(replace, data)
-        if changed != data:
-            self._raw[page] = changed
-            self.dirty.add(page)
 
     # ------------------------------------------------------------------ split elements
 
@@ -953,122 +769,3 @@ def _set_attribute(element: Any, pikepdf: Any, owner: str, key: str, value: Any)
         attrs.append(new)
     else:
         element.A = pikepdf.Array([attrs, new])
-
-
-def _codes_for(font: Any, char: str) -> set[bytes]:
-    """The 2-byte codes that ``font``'s ToUnicode CMap maps to ``char``."""
-    if "/ToUnicode" not in font:
-        return set()
-    data = font.ToUnicode.read_bytes()
-    target = char.encode("utf-16-be").hex().encode()
-    codes = set()
-    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
-        for src, dst in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
-            if dst.lower() == target:
-                codes.add(bytes.fromhex(src.decode()))
-    return codes
-
-
-def _ends_line(ops: list[tuple[Any, Any, str]], index: int) -> bool:
-    """True if the text operator at ``index`` is the last of its text object (BT … ET)."""
-    for _, _, name in ops[index + 1 :]:
-        if name == "ET":
-            return True
-        if name in ("TJ", "Tj", "'", '"'):
-            return False
-    return False
-
-
-# A marked-content start with an MCID, as WeasyPrint writes it: /Span\n<</MCID 12>>\nBDC
-_BDC_MCID = re.compile(rb"/[A-Za-z]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
-# The font and the one TJ of a line, up to the end of its text object.
-_LINE_END_TJ = re.compile(
-    rb"(?P<tf>/(?P<font>[^\s/\[\]<>()]+)\s+[-+\d.]+\s+Tf\s*)"
-    rb"\[(?P<head>[^\]]*?)<(?P<code>[0-9a-fA-F]{4})>(?P<adj>[-+\d.\s]*)\]\s*TJ(?P<end>\s*ET)"
-)
-# The last glyph of a TJ array written as WeasyPrint writes it: [<0048>0<2010>0]
-_LAST_GLYPH = re.compile(rb"<([0-9a-fA-F]{4})>[-+\d.\s]*\]\s*$")
-
-
-def _split_last_glyph(array: Any, codes: set[bytes], pikepdf: Any) -> tuple[Any, Any] | None:
-    """``array`` (a TJ operand) split before its last glyph, if that glyph is a hyphen.
-
-    WeasyPrint's TJ arrays alternate glyph strings and adjustments (often ending in 0).
-    """
-    tail = _LAST_GLYPH.search(array.unparse())
-    if tail is None or bytes.fromhex(tail.group(1).decode()) not in codes:
-        return None  # the common case, decided on the array's bytes (fast)
-    i = len(array) - 1
-    while i >= 0 and not isinstance(array[i], pikepdf.String):
-        i -= 1
-    if i < 0:
-        return None
-    data = bytes(array[i])
-    if len(data) < 2 or data[-2:] not in codes:
-        return None
-    items = list(array)
-    head = [*items[:i], pikepdf.String(data[:-2])] if len(data) > 2 else items[:i]
-    return pikepdf.Array(head), pikepdf.Array([pikepdf.String(data[-2:]), *items[i + 1 :]])
-
-
-def _segment(
-    names: list[str], depth_at: list[int], marked: list[int | None], first: int, own: set[int]
-) -> tuple[int, int] | None:
-    """The outermost balanced ``q … Q`` block around op ``first`` that marks only ``own``."""
-    segment = None
-    start = first
-    while True:
-        target = depth_at[start]
-        opener = next(
-            (i for i in range(start - 1, -1, -1) if names[i] == "q" and depth_at[i] == target - 1), None
-        )
-        if opener is None:
-            return segment
-        closer = next(
-            (i for i in range(opener + 1, len(names)) if names[i] == "Q" and depth_at[i] == target), None
-        )
-        if closer is None or not {m for m in marked[opener : closer + 1] if m is not None} <= own:
-            return segment
-        segment = (opener, closer)
-        start = opener
-
-
-def _ctms(ops: list[tuple[Any, Any, str]]) -> list[tuple[float, ...]]:
-    """The transformation in force before each op, and after the last (q/Q/cm only)."""
-    stack = [(1.0, 0.0, 0.0, 1.0, 0.0, 0.0)]
-    out = []
-    for item in ops:
-        op = item[2]
-        out.append(stack[-1])
-        if op == "q":
-            stack.append(stack[-1])
-        elif op == "Q" and len(stack) > 1:
-            stack.pop()
-        elif op == "cm":
-            a, b, c, d, e, f = (float(v) for v in _operands(item))
-            A, B, C, D, E, F = stack[-1]
-            stack[-1] = (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
-                         e * A + f * C + E, e * B + f * D + F)
-    out.append(stack[-1])
-    return out
-
-
-def _marked(ops: list[tuple[Any, Any, str]], pikepdf: Any) -> list[int | None]:
-    """The /MCID each op opens (None for every other op)."""
-    return [_mcid(_operands(item), pikepdf) if item[2] == "BDC" else None for item in ops]
-
-
-def _operands(item: tuple[Any, Any, str]) -> Any:
-    """The operands of one op of :meth:`_Repair.content`."""
-    first, operator, _ = item
-    return first.operands if operator is None else first
-
-
-def _mcid(operands: Any, pikepdf: Any) -> int | None:
-    """The /MCID of a BDC's operands, if any."""
-    if len(operands) < 2:
-        return None
-    props = operands[1]
-    if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
-        return int(props.MCID)
-    return None
