@@ -607,8 +607,10 @@ class _Repair:
             if not self.is_element(kid):
                 continue
             info = self.info(kid)
-            if info is not None and info.tag.endswith("::footnote-call"):
-                number = info.element.get("data-n")
+            again = info is not None and info.tag == "sup" and "noot" in info.classes
+            if info is not None and (info.tag.endswith("::footnote-call") or again):
+                # The first call of a note, or a later one (its number in a <sup>).
+                number = info.element.get("data-n") if not again else (info.element.text or "").strip()
                 note = notes.get(number)
                 kid.S = self.pikepdf.Name.Reference
                 if note is not None:

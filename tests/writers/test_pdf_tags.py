@@ -368,3 +368,13 @@ def test_a_table_across_pages_is_one_table_whose_repeated_header_is_read_once() 
     # WeasyPrint repeats the header row on every page: there it is an artifact.
     later = [text for page, items in tree.artifacts.items() if page > 1 for _, text in items]
     assert "Land" in later and "Soldaten" in later
+
+
+def test_a_later_call_of_a_note_links_to_it_too() -> None:
+    from briefing.model import NoteRef, Paragraph, Text
+
+    letter = sample_letter()
+    again = Paragraph((Text("Nogmaals"), NoteRef("1", 1), Text(".")))
+    tree = tags.read(render_pdf(replace(letter, blocks=(*letter.blocks, again)), STYLE, base_dir=ROOT))
+    calls = [(ref.children[0].text, ref.children[0].attributes["Contents"]) for ref in tree.root.find("Reference")]
+    assert calls == [("1", "Voetnoot 1"), ("2", "Voetnoot 2"), ("1", "Voetnoot 1")]
