@@ -376,5 +376,6 @@ def test_a_later_call_of_a_note_links_to_it_too() -> None:
     letter = sample_letter()
     again = Paragraph((Text("Nogmaals"), NoteRef("1", 1), Text(".")))
     tree = tags.read(render_pdf(replace(letter, blocks=(*letter.blocks, again)), STYLE, base_dir=ROOT))
-    calls = [(ref.children[0].text, ref.children[0].attributes["Contents"]) for ref in tree.root.find("Reference")]
+    links = [ref.children[0] for ref in tree.root.find("Reference")]
+    calls = [(link.text, link.attributes["Contents"]) for link in links]
     assert calls == [("1", "Voetnoot 1"), ("2", "Voetnoot 2"), ("1", "Voetnoot 1")]
