@@ -267,6 +267,8 @@ def dump(path: Path | str | bytes) -> str:
     """The structure tree of a PDF as indented text (the output of this tool)."""
     tree = read(path)
     lines = [f"Lang: {tree.lang}"]
+    if not tree.root.children:
+        lines.append("geen structuurboom: deze PDF is niet getagd")
     for element in tree.root.children:
         _print(element, 0, lines)
     for page, items in sorted(tree.artifacts.items()):

@@ -379,3 +379,8 @@ def test_a_later_call_of_a_note_links_to_it_too() -> None:
     links = [ref.children[0] for ref in tree.root.find("Reference")]
     calls = [(link.text, link.attributes["Contents"]) for link in links]
     assert calls == [("1", "Voetnoot 1"), ("2", "Voetnoot 2"), ("1", "Voetnoot 1")]
+
+
+def test_tags_tool_says_when_a_pdf_is_not_tagged() -> None:
+    dump = tags.dump(render_pdf(sample_letter(), STYLE, variant=None))
+    assert dump.splitlines() == ["Lang: nl-NL", "geen structuurboom: deze PDF is niet getagd"]
