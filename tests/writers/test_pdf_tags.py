@@ -384,3 +384,27 @@ def test_a_later_call_of_a_note_links_to_it_too() -> None:
 def test_tags_tool_says_when_a_pdf_is_not_tagged() -> None:
     dump = tags.dump(render_pdf(sample_letter(), STYLE, variant=None))
     assert dump.splitlines() == ["Lang: nl-NL", "geen structuurboom: deze PDF is niet getagd"]
+
+
+def test_the_repair_changes_no_pixel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Moving the colofon and the list labels, artifacts and soft hyphens change what is
+    # marked and the order of painting, never what the page shows.
+    from PIL import Image, ImageChops
+
+    from briefing.writers import pdf_tags
+
+    letter = every_element_letter()
+    repaired = render_pdf(letter, STYLE, base_dir=ROOT)
+    monkeypatch.setattr(pdf_tags, "repair", lambda raw, boxes, declare_ua=False: raw)
+    plain = render_pdf(letter, STYLE, base_dir=ROOT)
+    assert plain != repaired
+    pages = {}
+    for name, pdf in (("plain", plain), ("repaired", repaired)):
+        (tmp_path / f"{name}.pdf").write_bytes(pdf)
+        path = tmp_path / f"{name}.pdf"
+        subprocess.run(["pdftoppm", "-png", "-r", "72", path, tmp_path / name], check=True)
+        pages[name] = sorted(tmp_path.glob(f"{name}-*.png"))
+    assert len(pages["plain"]) == len(pages["repaired"]) >= 2
+    for a, b in zip(pages["plain"], pages["repaired"], strict=True):
+        diff = ImageChops.difference(Image.open(a).convert("RGB"), Image.open(b).convert("RGB"))
+        assert diff.getbbox() is None, f"{b.name} differs in {diff.getbbox()}"
