@@ -37,7 +37,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import missing
 from markupsafe import Markup
 
-from briefing import characters, dutch
+from briefing import antwoorden, characters, dutch
 from briefing.errors import InputError, TemplateError
 from briefing.facts import LetterFacts
 from briefing.schema import BRIEF_KEYS
@@ -51,7 +51,9 @@ __all__ = [
     "template_dependencies",
 ]
 
-FILTERS = ("datum", "periode", "getal", "woorden", "bedrag", "procent", "opsomming", "markdown")
+FILTERS = (
+    "datum", "periode", "getal", "woorden", "bedrag", "procent", "opsomming", "markdown", "vragenstellers",
+)
 REF_ID = re.compile(r"[A-Za-z][\w-]*", re.ASCII)
 
 # --------------------------------------------------------------------------- heading attributes
@@ -298,8 +300,9 @@ def environment(templates: Path) -> SandboxedEnvironment:
         procent=_strict(dutch.procent),
         opsomming=_strict(dutch.opsomming),
         markdown=_markdown,
+        vragenstellers=antwoorden.vragenstellers,
     )
-    env.globals.update(periode=_periode, ref=_ref)
+    env.globals.update(periode=_periode, ref=_ref, antwoord=antwoorden.antwoord)
     return env
 
 
