@@ -49,7 +49,8 @@ def antwoord(context: Context, *numbers: Any) -> Markup:
         )
     if not numbers:
         raise TemplateError(
-            "antwoord() zonder vraagnummer", hint="schrijf {{ antwoord(1) }}, of {{ antwoord(2, 3) }} voor één antwoord op twee vragen"
+            "antwoord() zonder vraagnummer",
+            hint="schrijf {{ antwoord(1) }}, of {{ antwoord(2, 3) }} voor één antwoord op twee vragen",
         )
     for value in numbers:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:

@@ -115,7 +115,8 @@ def assemble(markdown: str, facts: LetterFacts, project: Path) -> str:
             problems.append(FactsError(
                 f"vraag {n} ({excerpt(vraag)}) wordt niet beantwoord", letter_file,
                 facts.lines.get(f"kamervragen.vragen.{n - 1}"),
-                hint=f"zet {{{{ antwoord({n}) }}}} op een eigen regel in {template}, met het antwoord eronder",
+                hint=f"zet {{{{ antwoord({n}) }}}} op een eigen regel in {template}, "
+                "met het antwoord eronder",
             ))
     used: set[str] = set()
     for n, vraag in enumerate(vragen, 1):
@@ -123,7 +124,8 @@ def assemble(markdown: str, facts: LetterFacts, project: Path) -> str:
             used.add(label)
             if label not in noten:
                 problems.append(FactsError(
-                    f"vraag {n} verwijst naar voetnoot [^{label}], maar die staat niet onder kamervragen.noten",
+                    f"vraag {n} verwijst naar voetnoot [^{label}], "
+                    "maar die staat niet onder kamervragen.noten",
                     letter_file, facts.lines.get(f"kamervragen.vragen.{n - 1}"),
                     hint=f"voeg onder noten: de regel '{label}: …' toe",
                 ))
@@ -131,14 +133,16 @@ def assemble(markdown: str, facts: LetterFacts, project: Path) -> str:
         if label not in used:
             problems.append(FactsError(
                 f"noot '{label}' onder kamervragen.noten wordt in geen enkele vraag gebruikt", letter_file,
-                facts.lines.get(f"kamervragen.noten.{label}"), hint=f"verwijs ernaar met [^{label}] in een vraag",
+                facts.lines.get(f"kamervragen.noten.{label}"),
+                hint=f"verwijs ernaar met [^{label}] in een vraag",
             ))
     if len(problems) == 1:
         raise problems[0]
     if problems:
         raise Problems(problems)
 
-    out = [*lines[: calls[0].index], "", f"<{_PART}>", "", escape_markdown(title_text(kamervragen, facts)), ""]
+    title = escape_markdown(title_text(kamervragen, facts))
+    out = [*lines[: calls[0].index], "", f"<{_PART}>", "", title, ""]
     for k, call in enumerate(calls):
         end = calls[k + 1].index if k + 1 < len(calls) else len(lines)
         out += [f"<{_ANSWER}{','.join(str(n) for n in call.numbers)}>", ""]
@@ -202,8 +206,8 @@ def _marker(block: Block) -> str | None:
     """The target of a marker paragraph (``briefing:…``), or None for any other block."""
     if isinstance(block, Paragraph) and len(block.inlines) == 1:
         link = block.inlines[0]
-        if isinstance(link, Link) and link.target.startswith(SCHEME) and link.children == (Text(link.target),):
-            return link.target
+        if isinstance(link, Link) and link.target.startswith(SCHEME):
+            return link.target if link.children == (Text(link.target),) else None
     return None
 
 
