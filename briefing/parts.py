@@ -72,12 +72,14 @@ def assemble(markdown: str, facts: LetterFacts, project: Path) -> str:
     problems: list[InputError] = []
 
     calls: list[_Call] = []
+    misplaced: set[int] = set()  # lines where antwoord(…) shares its line with text
     for index, text in enumerate(lines):
         for m in MARKER.finditer(text):
             numbers = tuple(int(n) for n in m["numbers"].split(","))
             call = _Call(numbers, f"templates/{m['name']}" if m["name"] else template,
                          int(m["line"]) if m["line"] else None, index)
             if text.strip() != m.group(0):
+                misplaced.add(index)
                 problems.append(TemplateError(
                     f"{call.written} moet alleen op een eigen regel staan", call.file, call.line,
                     hint="het antwoord volgt op de regel eronder (of na een lege regel)",
@@ -92,7 +94,7 @@ def assemble(markdown: str, facts: LetterFacts, project: Path) -> str:
     answered: dict[int, _Call] = {}
     for k, call in enumerate(calls):
         end = calls[k + 1].index if k + 1 < len(calls) else len(lines)
-        if not "\n".join(lines[call.index + 1 : end]).strip():
+        if not "\n".join(lines[call.index + 1 : end]).strip() and call.index not in misplaced:
             problems.append(TemplateError(f"{call.written} heeft geen tekst", call.file, call.line,
                                           hint="schrijf het antwoord onder de regel met antwoord(…)"))
         for n in call.numbers:
