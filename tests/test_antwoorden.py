@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from lxml import etree
+from openxml_audit import OpenXmlValidator, ValidationErrorType
 from pypdf import PdfReader
 
 import briefing
@@ -336,6 +337,12 @@ def test_the_docx_uses_label_styles_and_a_page_break(built: Path) -> None:
             assert all(run.bold is None for run in para.runs)  # ... not the typed text
     assert doc.styles["Antwoorden titel"].paragraph_format.page_break_before is True
     assert not any(style.startswith("Heading") for style, _ in paragraphs[start:])  # no section numbers
+
+
+def test_the_docx_is_valid_ooxml(built: Path) -> None:
+    """Word refuses what LibreOffice forgives: the answers part keeps to the schema."""
+    result = OpenXmlValidator(max_errors=0).validate(str(built / "vragen.docx"))
+    assert [str(e) for e in result.errors if e.error_type is ValidationErrorType.SCHEMA] == []
 
 
 def test_footnotes_of_questions_and_answers_are_real_footnotes(built: Path) -> None:
