@@ -212,6 +212,16 @@ def test_several_problems_are_listed_at_once(tmp_path: Path) -> None:
     assert "vraag 2 (‘Hoeveel slachtoffers zijn er gevallen?’) wordt niet beantwoord" in found[1]
 
 
+def test_an_answer_in_an_included_template_is_named_there(tmp_path: Path) -> None:
+    template = TEMPLATE.replace("{{ antwoord(2, 3) }}", "{% include 'deel.md.j2' %}")
+    make(tmp_path, template=template)
+    (tmp_path / "templates" / "deel.md.j2").write_text("{{ antwoord(2) }}\nNee.\n\n{{ antwoord(1, 3) }}\n",
+                                                       encoding="utf-8")
+    assert problems(tmp_path) == [
+        "templates/deel.md.j2:4: vraag 1 (‘Bent u bekend met het bericht…’) wordt twee keer beantwoord "
+        "(eerder met antwoord(1) op templates/vragen.md.j2:7)"]
+
+
 def test_no_kamervragen(tmp_path: Path) -> None:
     facts = FACTS.split("kamervragen:")[0] + "slachtoffers: 287\n"
     found = bad(tmp_path, facts)
