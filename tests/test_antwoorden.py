@@ -5,6 +5,7 @@ saying the same thing, the new page, the label styles, ``diff`` and the redline.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -462,6 +463,23 @@ def test_the_example_builds_and_answers_every_question() -> None:
     numbers = sorted(q.number for a in part.answers for q in a.questions)
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 5
     assert any(len(a.questions) > 1 for a in part.answers)
+
+
+def test_one_changed_shared_figure_flows_into_the_letter_and_the_answers(tmp_path: Path) -> None:
+    """The example letter and the example answers read the same shared facts (facts/_armenie.yaml)."""
+    for folder in ("facts", "templates"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    briefing.build(project=tmp_path, formats=("docx",))
+    shared = tmp_path / "facts" / "_armenie.yaml"
+    text = shared.read_text(encoding="utf-8")
+    assert "armeense_soldaten: 207" in text
+    shared.write_text(text.replace("armeense_soldaten: 207", "armeense_soldaten: 213"), encoding="utf-8")
+    results = {r.name: r for r in briefing.build(project=tmp_path, formats=("docx",))}
+    assert results["geannoteerde-agenda-rbz"].unchanged  # does not read 'armenie'
+    for name in ("armenie-azerbeidzjan", "vragen-sjoerdsma"):
+        assert not results[name].unchanged
+        text = "\n".join(p.text for p in Document(str(tmp_path / "output" / f"{name}.docx")).paragraphs)
+        assert "213 Armeense soldaten" in text and "207 Armeense" not in text
 
 
 def test_check_reports_input_errors_as_input_errors(tmp_path: Path) -> None:
