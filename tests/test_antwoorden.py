@@ -482,6 +482,16 @@ def test_one_changed_shared_figure_flows_into_the_letter_and_the_answers(tmp_pat
         assert "213 Armeense soldaten" in text and "207 Armeense" not in text
 
 
+def test_absorb_says_it_cannot_take_over_edits_of_answers_yet(tmp_path: Path) -> None:
+    """Not supported yet: a clear refusal (exit 1), not a plan built on the answers' markers."""
+    make(tmp_path)
+    briefing.build(project=tmp_path, formats=("docx",))
+    result = run("absorb", "vragen", "--project", str(tmp_path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert ("fout: output/vragen.docx: absorb kan bewerkingen in een beantwoording van Kamervragen"
+            in result.stderr)
+
+
 def test_check_reports_input_errors_as_input_errors(tmp_path: Path) -> None:
     make(tmp_path, template=TEMPLATE.replace("{{ antwoord(2, 3) }}", "{{ antwoord(2) }}"))
     found = briefing.check(project=tmp_path)
