@@ -258,6 +258,18 @@ def test_antwoord_in_a_kamerbrief(tmp_path: Path) -> None:
                      "Kamervragen (zet 'soort: antwoorden' onder brief: en de vragen onder kamervragen:)"]
 
 
+def test_antwoord_needs_question_numbers(tmp_path: Path) -> None:
+    found = bad(tmp_path, template=TEMPLATE.replace("{{ antwoord(1) }}", "{{ antwoord('1') }}"))
+    assert found == ["templates/vragen.md.j2:7: antwoord('1'): '1' is geen vraagnummer "
+                     "(een vraagnummer is een geheel getal vanaf 1: {{ antwoord(1) }})"]
+
+
+def test_vragenstellers_on_something_else(tmp_path: Path) -> None:
+    template = TEMPLATE.replace("kamervragen | vragenstellers", "slachtoffers | vragenstellers")
+    assert bad(tmp_path, template=template) == [
+        "templates/vragen.md.j2:1: vragenstellers verwacht kamervragen, of de lijst kamervragen.leden"]
+
+
 def test_an_unknown_soort(tmp_path: Path) -> None:
     found = bad(tmp_path, FACTS.replace("soort: antwoorden", "soort: antwoord"))
     assert found == ["facts/vragen.yaml:2: 'soort' kan niet 'antwoord' zijn (bedoelde u 'antwoorden'?)"]
