@@ -61,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
 
     n = sub.add_parser("new", help="maak een nieuwe brief: facts/NAME.yaml en templates/NAME.md.j2")
     n.add_argument("name", metavar="NAME", help="naam van de brief, bijvoorbeeld voortgang-programma")
+    n.add_argument("--soort", choices=("kamerbrief", "antwoorden"), default="kamerbrief",
+                   help="kamerbrief (standaard) of antwoorden: de beantwoording van Kamervragen")
     with_project(n)
 
     sub.add_parser("schema", help="het JSON Schema van een briefbestand (voor editors)")
@@ -194,7 +196,7 @@ def _watch(args: argparse.Namespace) -> int:
 def _new(args: argparse.Namespace) -> int:
     from briefing.scaffold import new_letter
 
-    made = new_letter(args.name, args.project)
+    made = new_letter(args.name, args.project, soort=args.soort)
     for path in (*made.created, made.facts, made.template):
         print(f"gemaakt: {path}")
     print(f"bouw de brief met: briefing build {args.name}" + (

@@ -71,6 +71,13 @@ def units(letter: Letter) -> list[Unit]:
         out.append(Unit(slot, "slot", meta.slot))
     out.extend(Unit(slot, "ondertekening", f"{s.functie} {s.naam}") for s in meta.ondertekenaars)
     out.extend(Unit(slot, "bijlage", line) for line in huisstijl.bijlagen_regels(meta))
+    for part in letter.parts:  # the answers: each question and answer under its label
+        out.append(Unit("Antwoorden", "titel", _text(part.title)))
+        for answer in part.answers:
+            for question in answer.questions:
+                out.append(Unit(question.label, "vraag", _text(question.inlines)))
+            for block in answer.blocks:
+                _block_units(block, answer.label, out)
     for note in sorted(letter.footnotes, key=lambda n: n.number or 0):
         out.append(Unit("Voetnoten", "voetnoot", _note_text(note)))
     return out

@@ -37,6 +37,7 @@ from docx.text.run import Run
 from briefing import _compat, huisstijl
 from briefing.huisstijl import HouseStyle
 from briefing.model import (
+    AnswersPart,
     BlockQuote,
     Code,
     Emph,
@@ -123,6 +124,7 @@ class _Writer:
                        Table: self.table, BlockQuote: self.quote}
         self.inlines = {Text: self.text, Code: self.text, Emph: self.emph, Strong: self.strong,
                         Link: self.link, LineBreak: self.line_break, NoteRef: self.note_ref, Ref: self.ref}
+        self.parts = {AnswersPart: self.answers_part}
 
     def render(self) -> bytes:
         self._prune_template()
@@ -135,6 +137,11 @@ class _Writer:
         for node in self.letter.blocks:
             self.block(node, body)
         self._closing(body)
+        for part in self.letter.parts:
+            handler = self.parts.get(type(part))
+            if handler is None:
+                raise TypeError(f"DOCX writer: unknown part {type(part).__name__}")
+            handler(part, body)
         self._footnotes()
         for story in self._stories():
             _close_cells(story)
@@ -245,9 +252,24 @@ class _Writer:
         s = self._pstyle("Concept", "Concept", size=14, leading=14)
         s.font.bold = True
         s.font.color.rgb = RGBColor(0x99, 0x99, 0x99)
+        # The answers part (DESIGN §4a): its title and labels are styles, so that a Word user
+        # restyles them once; the title starts a new page. Outline levels for Word's navigation.
+        s = self._pstyle("Antwoorden titel", "Antwoordentitel", after=hs.body_leading)
+        s.font.bold = True
+        s.paragraph_format.page_break_before = True
+        s.paragraph_format.keep_with_next = True
+        put(s.element.get_or_add_pPr(), el("w:outlineLvl", val=0))
+        for name, ident in (("Vraag label", "Vraaglabel"), ("Antwoord label", "Antwoordlabel")):
+            s = self._pstyle(name, ident)
+            s.font.bold = True
+            s.paragraph_format.keep_with_next = True
+            s.paragraph_format.keep_together = True
+            put(s.element.get_or_add_pPr(), el("w:outlineLvl", val=1))
+        self._pstyle("Vraag", "Vraag", after=hs.body_leading)
         # Only running text is hyphenated, as in the PDF (hyphens: manual in letter.css.j2).
         for name in ("Heading 1", "Heading 2", "Heading 3", "Tabeltekst", "Retouradres", "Adres",
-                     "Colofon", "Woordmerk", "Datum en betreft", "Ondertekening"):
+                     "Colofon", "Woordmerk", "Datum en betreft", "Ondertekening", "Antwoorden titel",
+                     "Vraag label", "Antwoord label"):
             put(self.st[name].element.get_or_add_pPr(), el("w:suppressAutoHyphens"))
 
     def _pstyle(self, name: str, ident: str, *, builtin: bool = False, base: str = "Normal",
@@ -415,6 +437,18 @@ class _Writer:
             para.add_run(line)
             if i == 0:
                 para.paragraph_format.space_before = Pt(hs.body_leading)
+
+    def answers_part(self, part: AnswersPart, body: _Ctx) -> None:
+        """The answers, from a new page: the title line, then per answer its questions
+        (``Vraag n`` + the question) and ``Antwoord n`` + the answer; no numbers, no signature."""
+        self.run_inlines(part.title, self._para(body, "Antwoorden titel"), body)
+        for answer in part.answers:
+            for question in answer.questions:
+                self._para(body, "Vraag label").add_run(question.label)
+                self.run_inlines(question.inlines, self._para(body, "Vraag"), body)
+            self._para(body, "Antwoord label").add_run(answer.label)
+            for node in answer.blocks:
+                self.block(node, body)
 
     def _signature(self, ctx: _Ctx, naam_ctx: _Ctx, signer, *, first_row: bool) -> None:
         functie = self._para(ctx, "Ondertekening")

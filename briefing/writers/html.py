@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from briefing import huisstijl
 from briefing.huisstijl import HouseStyle
 from briefing.model import (
+    AnswersPart,
     BlockQuote,
     Code,
     Emph,
@@ -82,6 +83,7 @@ def build_html(letter: Letter, style: HouseStyle, css: str | None = None) -> str
         labels={"datum": huisstijl.DATUM_LABEL, "betreft": huisstijl.BETREFT_LABEL},
         concept=huisstijl.CONCEPT,
         body=Markup("\n").join(writer.block(b) for b in letter.blocks),
+        parts=Markup("\n").join(writer.part(p) for p in letter.parts),
     )
 
 
@@ -119,6 +121,14 @@ class _BodyWriter:
             write = BLOCKS[type(node)]
         except KeyError:
             raise TypeError(f"PDF-writer: bloktype {type(node).__name__} wordt niet ondersteund") from None
+        return write(self, node)
+
+    def part(self, node: object) -> Markup:
+        """HTML for one part of the document (the answers), after the letter."""
+        try:
+            write = PARTS[type(node)]
+        except KeyError:
+            raise TypeError(f"PDF-writer: deel {type(node).__name__} wordt niet ondersteund") from None
         return write(self, node)
 
     def inlines(self, nodes: tuple[object, ...]) -> Markup:
@@ -259,6 +269,27 @@ def _note_lines(w: _BodyWriter, blocks: tuple[object, ...]) -> list[Markup]:
     return lines
 
 
+def _answers(w: _BodyWriter, part: AnswersPart) -> Markup:
+    """The answers part, from a new page: its title as a heading, then one section per
+    answer, headed by the labels of its questions and its own label (DESIGN §4a)."""
+    title = Markup('<h1 class="antwoorden-titel" data-label="{}">{}</h1>').format(
+        plain_text(part.title), w.inlines(part.title)
+    )
+    sections = []
+    for answer in part.answers:
+        inner = []
+        for question in answer.questions:
+            inner.append(Markup('<h2 class="vraag-label" data-label="{0}">{0}</h2>').format(question.label))
+            inner.append(Markup('<p class="vraag">{}</p>').format(w.inlines(question.inlines)))
+        inner.append(Markup('<h2 class="antwoord-label">{}</h2>').format(answer.label))
+        inner.extend(w.block(b) for b in answer.blocks)
+        sections.append(Markup('<section class="antwoord">{}</section>').format(Markup("\n").join(inner)))
+    return Markup('<section class="antwoorden">{}\n{}</section>').format(title, Markup("\n").join(sections))
+
+
+PARTS: dict[type, Callable[[_BodyWriter, object], Markup]] = {
+    AnswersPart: _answers,
+}
 BLOCKS: dict[type, Callable[[_BodyWriter, object], Markup]] = {
     Heading: _heading,
     Paragraph: _paragraph,

@@ -94,18 +94,20 @@ _MAX_FOOTNOTE_PASSES = 8
 
 
 def footnote_fixes(document: Any, root: Any) -> list[Any]:
-    """Body blocks (children of ``.romp``) to start on a new page so that notes meet their calls.
+    """Body blocks (children of ``.romp`` or of an ``.antwoord``) to start on a new page so that
+    notes meet their calls.
 
     The laid-out boxes are WeasyPrint's internals (see :mod:`briefing._compat`): where
     they cannot be read, nothing is moved and WeasyPrint's placement stands.
     """
     classes = _compat.footnote_box_classes()
     pages = _compat.page_boxes(document)
-    romp = next((el for el in root.iter() if el.get("class") == "romp"), None)
-    if romp is None or classes is None or pages is None:
+    # The letter's body and each answer of an answers part hold the blocks that can move.
+    containers = [el for el in root.iter() if el.get("class") in ("romp", "antwoord")]
+    if not containers or classes is None or pages is None:
         return []
     Box, FootnoteAreaBox = classes
-    blocks = {id(child) for child in romp}
+    blocks = {id(child) for container in containers for child in container}
     call_page: dict[str, int] = {}
     call_block: dict[str, Any] = {}
     note_page: dict[str, int] = {}
