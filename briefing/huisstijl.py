@@ -58,6 +58,7 @@ class HouseStyle:
     logo_width: float = 13.0  # the emblem, centred at the top, bleeding off the top edge
     logo_height: float = 26.0
     footnote_indent: float = 5.0  # a footnote's text; its number hangs in front of it
+    list_indent: float = 6.0  # per list level: the marker at its start, the text after it
 
     colour: str = "#154273"  # lintblauw
     language: str = "nl-NL"

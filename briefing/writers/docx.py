@@ -58,7 +58,6 @@ from briefing.writers import ooxml
 from briefing.writers.ooxml import el, put, put_in
 
 HEADING_INDENT = 10.0  # mm from the margin to a numbered heading's text
-LIST_STEP = 6.0  # mm of indent per list level
 QUOTE_INDENT = 10.0  # mm
 LABEL_TAB = 20.0  # mm: the value column of "Datum" and "Betreft"
 WOORDMERK_GAP = 2.0  # mm between the emblem and the woordmerk
@@ -226,7 +225,7 @@ class _Writer:
             put(s.element.get_or_add_pPr(), ooxml.num_pr(num_id))
             put(s.element.get_or_add_pPr(), el("w:contextualSpacing"))
         s = self._pstyle("List Continue", "ListContinue", builtin=True, after=hs.body_leading)
-        s.paragraph_format.left_indent = Mm(LIST_STEP)
+        s.paragraph_format.left_indent = Mm(hs.list_indent)
         put(s.element.get_or_add_pPr(), el("w:contextualSpacing"))
         s = self._pstyle("Quote", "Quote", builtin=True, after=hs.body_leading)
         s.paragraph_format.left_indent = Mm(QUOTE_INDENT)
@@ -491,7 +490,7 @@ class _Writer:
     def _numbering(self) -> None:
         """numbering.xml: the heading list linked to Heading 1–3, bullets, numbers, and one
         w:num per numbered list so that each list starts afresh."""
-        step = _tw(LIST_STEP)
+        step = _tw(self.hs.list_indent)
         abstract, nums = [], []
         if self.numbered:
             texts = ("%1", "%1.%2", "%1.%2.%3")  # no trailing dot, as the model prints them
@@ -608,7 +607,7 @@ class _Writer:
             for child in blocks:
                 if isinstance(child, Paragraph):
                     cont = self._para(ctx, "List Continue")
-                    cont.paragraph_format.left_indent = Mm(LIST_STEP * (depth + 1))
+                    cont.paragraph_format.left_indent = Mm(self.hs.list_indent * (depth + 1))
                     self.run_inlines(child.inlines, cont, ctx)
                 else:
                     self.block(child, inner)

@@ -39,6 +39,7 @@ from briefing.model import (
     Text,
     plain_text,
 )
+from briefing.writers import keep
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -81,7 +82,7 @@ def build_html(letter: Letter, style: HouseStyle, css: str | None = None) -> str
         signature_rows=[meta.ondertekenaars[i : i + 2] for i in range(0, len(meta.ondertekenaars), 2)],
         labels={"datum": huisstijl.DATUM_LABEL, "betreft": huisstijl.BETREFT_LABEL},
         concept=huisstijl.CONCEPT,
-        body=Markup("\n").join(writer.block(b) for b in letter.blocks),
+        body=writer.blocks(letter.blocks),
     )
 
 
@@ -120,6 +121,13 @@ class _BodyWriter:
             raise TypeError(f"PDF-writer: bloktype {type(node).__name__} wordt niet ondersteund") from None
         return write(self, node)
 
+    def blocks(self, nodes: tuple[object, ...]) -> Markup:
+        """HTML for a run of blocks; an intro line ("… luiden:") is marked to keep with what follows."""
+        intros = keep.intros(nodes)
+        return Markup("\n").join(
+            _paragraph(self, b, intro=True) if i in intros else self.block(b) for i, b in enumerate(nodes)
+        )
+
     def inlines(self, nodes: tuple[object, ...]) -> Markup:
         """HTML for a run of inline nodes."""
         out = []
@@ -146,8 +154,9 @@ def _heading(w: _BodyWriter, h: Heading) -> Markup:
     )
 
 
-def _paragraph(w: _BodyWriter, p: Paragraph) -> Markup:
-    return Markup("<p>{}</p>").format(w.inlines(p.inlines))
+def _paragraph(w: _BodyWriter, p: Paragraph, intro: bool = False) -> Markup:
+    cls = Markup(' class="inleiding"') if intro else Markup("")
+    return Markup("<p{}>{}</p>").format(cls, w.inlines(p.inlines))
 
 
 def _list(w: _BodyWriter, lst: ListBlock) -> Markup:
@@ -186,7 +195,7 @@ def _table(w: _BodyWriter, t: Table) -> Markup:
 
 
 def _blockquote(w: _BodyWriter, q: BlockQuote) -> Markup:
-    return Markup("<blockquote>{}</blockquote>").format(Markup("").join(w.block(b) for b in q.blocks))
+    return Markup("<blockquote>{}</blockquote>").format(w.blocks(q.blocks))
 
 
 def _text(w: _BodyWriter, t: Text) -> Markup:
@@ -206,7 +215,8 @@ def _code(w: _BodyWriter, c: Code) -> Markup:
 
 
 def _link(w: _BodyWriter, link: Link) -> Markup:
-    return Markup('<a href="{}">{}</a>').format(link.target, w.inlines(link.children))
+    cls = Markup(' class="webadres"') if keep.shows_address(link) else Markup("")
+    return Markup('<a{} href="{}">{}</a>').format(cls, link.target, w.inlines(link.children))
 
 
 def _linebreak(w: _BodyWriter, _: LineBreak) -> Markup:
