@@ -54,7 +54,7 @@ from briefing.model import (
     Text,
     plain_text,
 )
-from briefing.writers import ooxml
+from briefing.writers import keep, ooxml
 from briefing.writers.ooxml import el, put, put_in
 
 HEADING_INDENT = 10.0  # mm from the margin to a numbered heading's text
@@ -109,6 +109,7 @@ class _Fmt:
     bold: bool = False
     italic: bool = False
     style: str | None = None
+    superscript: bool = False
 
 
 class _Writer:
@@ -137,8 +138,7 @@ class _Writer:
         self._header(self.section.header, huisstijl.colofon_later(self.meta), first=False)
         body = _Ctx(self.doc.element.body, self.doc._body)
         self._opening(body)
-        for node in self.letter.blocks:
-            self.block(node, body)
+        self.sequence(self.letter.blocks, body)
         self._closing(body)
         self._footnotes()
         for story in self._stories():
@@ -217,9 +217,17 @@ class _Writer:
         tabs = el("w:tabs")
         tabs.append(el("w:tab", val="left", pos=_tw(hs.footnote_indent)))
         put_in(s.element, "w:pPr", tabs)
-        ref = self._cstyle("footnote reference", "FootnoteReference", builtin=True)
-        ref.font.superscript = True
+        # The note's number in the text is raised and small (as the PDF's call); in the note
+        # itself it is at the note's size on the line. LibreOffice sets the latter with the
+        # style alone, whatever the run says, so the style is not raised: the calls are.
+        self._cstyle("footnote reference", "FootnoteReference", builtin=True)
         self._cstyle("Hyperlink", "Hyperlink", builtin=True).font.underline = True
+        # An address (https://…, info@rvo.nl) is printed whole: no language, so neither Word
+        # nor LibreOffice hyphenates it (nor checks its spelling).
+        s = self._cstyle("Webadres", "Webadres")
+        s.base_style = self.st["Hyperlink"]
+        put(s.element.get_or_add_rPr(), el("w:noProof"))
+        put(s.element.get_or_add_rPr(), el("w:lang", val="zxx", eastAsia="zxx", bidi="zxx"))
         for name, num_id in (("List Bullet", NUM_BULLET), ("List Number", NUM_DECIMAL)):
             s = self._pstyle(name, name.replace(" ", ""), builtin=True, after=hs.body_leading)
             put(s.element.get_or_add_pPr(), ooxml.num_pr(num_id))
@@ -251,7 +259,8 @@ class _Writer:
         s.font.bold = True
         s.font.color.rgb = RGBColor(0x99, 0x99, 0x99)
         # Only running text is hyphenated, as in the PDF (hyphens: manual in letter.css.j2).
-        for name in ("Heading 1", "Heading 2", "Heading 3", "Tabeltekst", "Retouradres", "Adres",
+        for name in ("Heading 1", "Heading 2", "Heading 3", "Tabeltekst", "footnote text", "Retouradres",
+                     "Adres",
                      "Colofon", "Woordmerk", "Datum en betreft", "Ondertekening"):
             put(self.st[name].element.get_or_add_pPr(), el("w:suppressAutoHyphens"))
 
@@ -569,6 +578,14 @@ class _Writer:
             raise TypeError(f"DOCX writer: unknown block {type(node).__name__}")
         handler(node, ctx)
 
+    def sequence(self, nodes, ctx: _Ctx) -> None:
+        """A run of blocks; an intro line ("… luiden:") keeps with the list or table after it."""
+        intros = keep.intros(nodes)
+        for i, node in enumerate(nodes):
+            self.block(node, ctx)
+            if i in intros:
+                put(ctx.element.findall(qn("w:p"))[-1].get_or_add_pPr(), el("w:keepNext"))
+
     def heading(self, node: Heading, ctx: _Ctx) -> None:
         if node.level not in (1, 2, 3):
             raise TypeError(f"DOCX writer: heading level {node.level} (only 1–3)")
@@ -633,8 +650,7 @@ class _Writer:
 
     def quote(self, node: BlockQuote, ctx: _Ctx) -> None:
         inner = replace(ctx, style="Quote", quote_depth=ctx.quote_depth + 1)
-        for child in node.blocks:
-            self.block(child, inner)
+        self.sequence(node.blocks, inner)
 
     # ------------------------------------------------------------------ inlines
 
@@ -655,6 +671,8 @@ class _Writer:
             run.bold = True
         if fmt.italic:
             run.italic = True
+        if fmt.superscript:
+            run.font.superscript = True
         if text:
             run.text = text
         return run
@@ -672,7 +690,8 @@ class _Writer:
         hyperlink = el("w:hyperlink", history=1)
         hyperlink.set(qn("r:id"), para.part.relate_to(node.target, RT.HYPERLINK, is_external=True))
         target.append(hyperlink)
-        self.run_inlines(node.children, para, ctx, replace(fmt, style="Hyperlink"), hyperlink)
+        style = "Webadres" if keep.shows_address(node) else "Hyperlink"
+        self.run_inlines(node.children, para, ctx, replace(fmt, style=style), hyperlink)
 
     def line_break(self, node: LineBreak, para, ctx, fmt, target) -> None:
         self._run(para, target, "", fmt).add_break()
@@ -680,7 +699,7 @@ class _Writer:
     def note_ref(self, node: NoteRef, para, ctx, fmt, target) -> None:
         """A real footnote at the first call; a NOTEREF field to it at a later call.
         Inside a footnote (Word has no notes in notes) the number is plain superscript."""
-        mark = replace(fmt, style="footnote reference")
+        mark = replace(fmt, style="footnote reference", superscript=True)
         name = bookmark_name("_Note_", node.label)
         if ctx.in_note:
             self._run(para, target, str(node.number), mark)
@@ -718,6 +737,8 @@ class _Writer:
             put(rpr, el("w:b"))
         if fmt.italic:
             put(rpr, el("w:i"))
+        if fmt.superscript:
+            put(rpr, el("w:vertAlign", val="superscript"))
         return rpr if len(rpr) else None
 
     def _stories(self):
