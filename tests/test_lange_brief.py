@@ -207,7 +207,7 @@ def calls(letter: Letter) -> dict[int, str]:
 
 def test_the_example_is_long_and_has_what_is_checked(case: Case) -> None:
     letter = case.letter
-    ours, libreoffice = case.renderings
+    ours = case.renderings[0]
     assert len(ours.pages) >= 8
     assert len(letter.footnotes) >= 12
     assert sum(isinstance(b, ListBlock) for b in letter.blocks) >= 6
