@@ -485,7 +485,7 @@ class _Writer:
             if later.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is None:
                 put_in(later, "w:pPr", el("w:ind", left=indent, firstLine=0))
         # The note's own number, then a tab: as in the PDF, the number hangs before the
-        # text, on the line (Word honours the run's baseline; LibreOffice raises it anyway).
+        # text, on the line and at the note's size (the style is not raised; LibreOffice reads only it).
         mark = el("w:r")
         mark.append(el("w:rPr"))
         mark[0].append(el("w:rStyle", val="FootnoteReference"))
