@@ -592,13 +592,14 @@ class _Writer:
         para = self._para(ctx, f"Heading {node.level}")
         if self.numbered and node.number is None:
             put(para._p.get_or_add_pPr(), ooxml.num_pr(0))  # this heading is not numbered
+        inlines = keep.unbreakable_hyphens(node.inlines)  # no line break after "Innovatie-"
         if node.id:
             start, end = ooxml.bookmark(bookmark_name("_Ref_", node.id), self._bookmark_id())
             para._p.append(start)
-            self.run_inlines(node.inlines, para, ctx)
+            self.run_inlines(inlines, para, ctx)
             para._p.append(end)
         else:
-            self.run_inlines(node.inlines, para, ctx)
+            self.run_inlines(inlines, para, ctx)
 
     def paragraph(self, node: Paragraph, ctx: _Ctx) -> None:
         para = self._para(ctx)
@@ -673,8 +674,15 @@ class _Writer:
             run.italic = True
         if fmt.superscript:
             run.font.superscript = True
-        if text:
-            run.text = text
+        if keep.NON_BREAKING_HYPHEN not in text:
+            if text:
+                run.text = text
+            return run
+        for i, part in enumerate(text.split(keep.NON_BREAKING_HYPHEN)):
+            if i:  # Word's own non-breaking hyphen: printed and copied as "-"
+                r.append(el("w:noBreakHyphen"))
+            if part:
+                run.add_text(part)
         return run
 
     def text(self, node: Text | Code, para, ctx, fmt, target) -> None:

@@ -149,9 +149,15 @@ def _heading(w: _BodyWriter, h: Heading) -> Markup:
     tag = f"h{min(max(h.level, 1), 6)}"
     ident = Markup(' id="{}"').format(h.id) if h.id else Markup("")
     cls = Markup(' class="genummerd"') if h.number else Markup("")
+    # A compound's hyphen does not end a heading's line; the text keeps its plain "-".
+    words = str(w.inlines(keep.unbreakable_hyphens(h.inlines)))
+    words = Markup(_NOWRAP.sub(r'<span class="heel">\1</span>', words).replace(keep.NON_BREAKING_HYPHEN, "-"))
     return Markup('<{0}{1}{2} data-label="{3}">{4}{5}</{0}>').format(
-        Markup(tag), ident, cls, label, number, w.inlines(h.inlines)
+        Markup(tag), ident, cls, label, number, words
     )
+
+
+_NOWRAP = re.compile(r"([^\s<>]*\u2011[^\s<>]*)")
 
 
 def _paragraph(w: _BodyWriter, p: Paragraph, intro: bool = False) -> Markup:

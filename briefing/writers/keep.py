@@ -2,13 +2,19 @@
 
 A heading stays with its text (both writers mark every heading so). A paragraph that
 ends in a colon introduces the list or table after it ("De missies luiden:") and stays
-with it: the PDF sets ``break-after: avoid`` on it, the DOCX ``keepNext``. A link that
+with it: the PDF sets ``break-after: avoid`` on it, the DOCX ``keepNext``. A heading does not
+break at the hyphen of a compound ("Innovatie-Convenant"). A link that
 shows its own address (``https://…``, ``info@rvo.nl``) is printed whole, never hyphenated.
 """
 
 from __future__ import annotations
 
-from briefing.model import Link, ListBlock, NoteRef, Paragraph, Table, plain_text
+import re
+
+from briefing.model import Emph, Link, ListBlock, NoteRef, Paragraph, Strong, Table, Text, plain_text
+
+NON_BREAKING_HYPHEN = "\u2011"
+_COMPOUND_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 
 def introduces(block: object, following: object | None) -> bool:
@@ -28,3 +34,17 @@ def shows_address(link: Link) -> bool:
     """Whether the link's text is its own address (a bare URL or e-mail address)."""
     text = plain_text(link.children).strip()
     return bool(text) and " " not in text and text in link.target
+
+
+def unbreakable_hyphens(inlines: tuple) -> tuple:
+    """Inlines of a heading with every hyphen inside a word made non-breaking (U+2011):
+    "Kennis- en Innovatie-Convenant" may break after "Kennis-", not after "Innovatie-"."""
+    out = []
+    for node in inlines:
+        if isinstance(node, Text):
+            out.append(Text(_COMPOUND_HYPHEN.sub(NON_BREAKING_HYPHEN, node.text)))
+        elif isinstance(node, Emph | Strong):
+            out.append(type(node)(unbreakable_hyphens(node.children)))
+        else:
+            out.append(node)
+    return tuple(out)

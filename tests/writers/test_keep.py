@@ -162,3 +162,24 @@ def test_docx_note_numbers_are_raised_in_the_text_only() -> None:
         styles = etree.fromstring(z.read("word/styles.xml"))
     reference = styles.find(".//w:style[@w:styleId='FootnoteReference']", NS)
     assert reference.find(".//w:vertAlign", NS) is None  # LibreOffice sets the note's own number by it
+
+
+# --------------------------------------------------------------------------- headings
+
+
+def test_a_heading_does_not_break_at_a_compound_hyphen() -> None:
+    """"Kennis- en Innovatie-Convenant": a line may end after "Kennis-", not after "Innovatie-"."""
+    from briefing.model import Heading
+
+    letter = _letter(Heading(2, (Text("Het Kennis- en Innovatie-Convenant"),), number="1.1"),
+                     Paragraph((Text("Tekst."),)))
+    html = build_html(letter, HouseStyle())
+    assert 'Het Kennis- en <span class="heel">Innovatie-Convenant</span></h2>' in html
+    assert 'data-label="1.1 Het Kennis- en Innovatie-Convenant"' in html
+
+    root = _document(render_docx(letter, HouseStyle()))
+    heading = next(p for p in root.iter(f"{W}p")
+                   if p.find("w:pPr/w:pStyle[@w:val='Heading2']", NS) is not None)
+    pieces = [("-" if child.tag == f"{W}noBreakHyphen" else child.text)
+              for child in heading.iterfind("w:r/*", NS) if child.tag in (f"{W}t", f"{W}noBreakHyphen")]
+    assert pieces == ["Het Kennis- en Innovatie", "-", "Convenant"]
