@@ -98,6 +98,7 @@ def read(name: str, path: Path) -> Rendering:
 class Case:
     letter: Letter
     renderings: tuple[Rendering, Rendering]
+    docx: Path
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +120,7 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> Case:
     assert lo_pdf.is_file(), f"LibreOffice opende {NAME}.docx niet:\n{done.stdout}\n{done.stderr}"
     letter = prepare(root, root / "facts" / f"{NAME}.yaml").letter
     ours = read("onze PDF", root / "output" / f"{NAME}.pdf")
-    return Case(letter, (ours, read("LibreOffice", lo_pdf)))
+    return Case(letter, (ours, read("LibreOffice", lo_pdf)), root / "output" / f"{NAME}.docx")
 
 
 @pytest.fixture(params=[0, 1], ids=["pdf", "libreoffice"])
@@ -217,6 +218,15 @@ def test_the_example_is_long_and_has_what_is_checked(case: Case) -> None:
     addresses = links(letter)
     assert any(link.target.startswith("mailto:") for link in addresses)
     assert len(addresses) >= 15
+
+
+def test_the_docx_is_valid_ooxml(case: Case) -> None:
+    """Word refuses what LibreOffice forgives: the long letter's DOCX against the schema."""
+    from openxml_audit import OpenXmlValidator
+
+    result = OpenXmlValidator(max_errors=0).validate(str(case.docx))
+    # w:numId 0 ("no numbering", ECMA-376 §17.9.18) is the only finding allowed (as in test_docx).
+    assert [str(e) for e in result.errors if "Numbering definition '0'" not in e.description] == []
 
 
 def test_page_counts_within_one(case: Case) -> None:
