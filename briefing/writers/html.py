@@ -131,13 +131,21 @@ class _BodyWriter:
     def inlines(self, nodes: tuple[object, ...]) -> Markup:
         """HTML for a run of inline nodes."""
         out = []
-        for node in nodes:
+        for i, node in enumerate(nodes):
             try:
                 write = INLINES[type(node)]
             except KeyError:
                 raise TypeError(
                     f"PDF-writer: inlinetype {type(node).__name__} wordt niet ondersteund"
                 ) from None
+            following = nodes[i + 1] if i + 1 < len(nodes) else None
+            if isinstance(node, Text) and isinstance(following, Link) and node.text.endswith(" "):
+                # The space before a link is a box of its own. WeasyPrint measures a text box
+                # with its trailing space when it fits a line: a line that ends just at that
+                # space before a link is taken as too wide and broken after its first word
+                # (upstream #1614; "Kennis" alone on a line, the rest on the next).
+                out.append(Markup("{}<span> </span>").format(node.text[:-1]))
+                continue
             out.append(write(self, node))
         return Markup("").join(out)
 
