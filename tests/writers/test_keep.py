@@ -120,9 +120,9 @@ def test_bare_addresses_become_links_in_text_tables_and_notes() -> None:
     assert para.inlines[2] == Text(". Mail ")
     assert para.inlines[3].children == (Link((Text("info@rvo.nl"),), "mailto:info@rvo.nl"),)
     assert Link((Text("de site"),), "https://y.nl") in para.inlines
-    assert table.rows[0][0] == (Link((Text("www.rvo.nl/mit"),), "http://www.rvo.nl/mit"),)
+    assert table.rows[0][0] == (Link((Text("www.rvo.nl/mit"),), "https://www.rvo.nl/mit"),)
     assert letter.footnotes[0].blocks[0].inlines[1] == Link(
-        (Text("rijksoverheid.nl/bz"),), "http://rijksoverheid.nl/bz")
+        (Text("rijksoverheid.nl/bz"),), "https://rijksoverheid.nl/bz")
 
 
 def test_an_address_in_a_fact_is_linked_whole() -> None:
@@ -183,3 +183,18 @@ def test_a_heading_does_not_break_at_a_compound_hyphen() -> None:
     pieces = [("-" if child.tag == f"{W}noBreakHyphen" else child.text)
               for child in heading.iterfind("w:r/*", NS) if child.tag in (f"{W}t", f"{W}noBreakHyphen")]
     assert pieces == ["Het Kennis- en Innovatie", "-", "Convenant"]
+
+
+@pytest.mark.parametrize(("text", "address", "target"), [
+    ("(zie https://x.nl/a).", "https://x.nl/a", "https://x.nl/a"),
+    ("https://nl.wikipedia.org/wiki/Rijk_(staat).", "https://nl.wikipedia.org/wiki/Rijk_(staat)",
+     "https://nl.wikipedia.org/wiki/Rijk_(staat)"),
+    ("via fieldlabs@smartindustry.nl.", "fieldlabs@smartindustry.nl", "mailto:fieldlabs@smartindustry.nl"),
+    ("op www.nationaalgroeifonds.nl;", "www.nationaalgroeifonds.nl", "https://www.nationaalgroeifonds.nl"),
+    ("detail?id=1 https://www.tweedekamer.nl/detail?id=2023Z09999&did=2023D23456, en",
+     "https://www.tweedekamer.nl/detail?id=2023Z09999&did=2023D23456",
+     "https://www.tweedekamer.nl/detail?id=2023Z09999&did=2023D23456"),
+])
+def test_an_address_ends_where_the_sentence_goes_on(text: str, address: str, target: str) -> None:
+    links = [n for n in parse(text, sample_meta()).blocks[0].inlines if isinstance(n, Link)]
+    assert links == [Link((Text(address),), target)]
