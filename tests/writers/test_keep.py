@@ -198,3 +198,21 @@ def test_a_heading_does_not_break_at_a_compound_hyphen() -> None:
 def test_an_address_ends_where_the_sentence_goes_on(text: str, address: str, target: str) -> None:
     links = [n for n in parse(text, sample_meta()).blocks[0].inlines if isinstance(n, Link)]
     assert links == [Link((Text(address),), target)]
+
+
+def test_both_writers_ask_for_two_lines_at_a_page_break() -> None:
+    """No single line of a paragraph alone at the foot or head of a page: widows and
+    orphans 2 in the PDF's stylesheet, widow control on Normal (every text style's base)."""
+    from briefing.writers.html import render_css
+
+    css = render_css(HouseStyle())
+    assert "orphans: 2;" in css and "widows: 2;" in css
+    with zipfile.ZipFile(io.BytesIO(render_docx(sample_letter(), HouseStyle()))) as z:
+        styles = etree.fromstring(z.read("word/styles.xml"))
+    normal = styles.find(".//w:style[@w:styleId='Normal']", NS)
+    assert normal.find("w:pPr/w:widowControl", NS) is not None
+    for ident in ("Heading1", "ListBullet", "ListNumber", "FootnoteText", "Tabeltekst"):
+        style = styles.find(f".//w:style[@w:styleId='{ident}']", NS)
+        assert style.find("w:pPr/w:widowControl", NS) is None  # inherited, not switched off
+        base = style.find("w:basedOn", NS).get(f"{W}val")
+        assert base == "Normal", ident
