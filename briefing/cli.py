@@ -7,13 +7,13 @@ and line); 2 bad usage.
 from __future__ import annotations
 
 import argparse
-import atexit
 import contextlib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from briefing import _compat
 from briefing.errors import BriefingError, InputError, OutputError, Problems, UsageError
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -222,7 +222,8 @@ def run() -> None:
     # The workers first (multiprocessing's exit handler would wait for them); all our
     # work is done, so a worker still loading WeasyPrint is stopped, not waited for.
     parallel.shutdown(now=True)
-    atexit._run_exitfuncs()
+    if not _compat.run_exit_handlers():  # not this Python: exit the usual (slower) way
+        sys.exit(status)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe (briefing … | head)
             stream.flush()

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from briefing import _compat
 from briefing.errors import OutputError
 from briefing.huisstijl import ASSETS, HouseStyle
 from briefing.model import Letter
@@ -125,45 +126,50 @@ class _Scan:
     note_page: dict[str, int] = field(default_factory=dict)
     first_block: dict[int, Any] = field(default_factory=dict)
     last_block: dict[int, Any] = field(default_factory=dict)
-    last_line: dict[int, Any] = field(default_factory=dict)  # page → its last body LineBox
+    last_line: dict[int, Any] = field(default_factory=dict)  # page → its last body line box
     previous: dict[int, Any] = field(default_factory=dict)  # id(body block) → the block before it
 
 
 def _scan(document: Any, root: Any) -> _Scan:
-    """One walk over the laid-out pages."""
-    from weasyprint.formatting_structure.boxes import Box, FootnoteAreaBox, LineBox
+    """One walk over the laid-out pages.
 
+    The laid-out boxes are WeasyPrint's internals (see :mod:`briefing._compat`): where
+    they cannot be read, the scan is empty, nothing is moved and WeasyPrint's placement stands.
+    """
     scan = _Scan()
+    classes = _compat.footnote_box_classes()
+    lines = _compat.line_box_class()
+    pages = _compat.page_boxes(document)
     romp = next((el for el in root.iter() if el.get("class") == "romp"), None)
-    if romp is None:
+    if romp is None or classes is None or pages is None:
         return scan
+    Box, FootnoteAreaBox = classes
     children = list(romp)
     blocks = {id(child) for child in children}
     scan.previous = {id(b): a for a, b in itertools.pairwise(children)}
 
     def walk(box: Any, block: Any, in_notes: bool, page: int) -> None:
-        element = box.element
+        element, tag, children = _compat.box_parts(box)
         if element is not None and id(element) in blocks and not in_notes:
             block = element
             scan.first_block.setdefault(page, element)
             scan.last_block[page] = element
         if isinstance(box, FootnoteAreaBox):
             in_notes = True
-        if isinstance(box, LineBox) and block is not None and not in_notes:
+        if lines is not None and isinstance(box, lines) and block is not None and not in_notes:
             scan.last_line[page] = box
-        tag = box.element_tag or ""
         if element is not None and element.get("class") == "voetnoot":
             if tag.endswith("::footnote-call"):
                 scan.call_page[element.get("data-n")] = page
                 scan.call_block[element.get("data-n")] = block
             elif in_notes and tag == element.tag:
                 scan.note_page[element.get("data-n")] = page
-        for child in getattr(box, "children", ()):
+        for child in children:
             if isinstance(child, Box):
                 walk(child, block, in_notes, page)
 
-    for number, page in enumerate(document.pages):
-        walk(page._page_box, None, False, number)
+    for number, page_box in pages:
+        walk(page_box, None, False, number)
     return scan
 
 
@@ -196,12 +202,12 @@ def _footnote_fixes(scan: _Scan) -> list[Any]:
 
 def _hyphen_fixes(scan: _Scan) -> list[Any]:
     """Paragraphs whose hyphenated word ends a page: they are set without hyphenation."""
-    from weasyprint.formatting_structure.boxes import TextBox
 
     def last_text(box: Any) -> str:
-        if isinstance(box, TextBox):
-            return box.text
-        for child in reversed(getattr(box, "children", ())):
+        text = _compat.box_text(box)
+        if text is not None:
+            return text
+        for child in reversed(_compat.box_parts(box)[2]):
             if text := last_text(child).rstrip():
                 return text
         return ""
@@ -209,7 +215,7 @@ def _hyphen_fixes(scan: _Scan) -> list[Any]:
     fixes = []
     # (A paragraph's own last line is never hyphenated: only a line that runs on can be.)
     for _, line in sorted(scan.last_line.items()):
-        element = line.element
+        element = _compat.box_parts(line)[0]
         if element is not None and last_text(line).endswith(_HYPHEN) and not _has_style(element, _NO_HYPHENS):
             fixes.append(element)
     return fixes
@@ -218,9 +224,7 @@ def _hyphen_fixes(scan: _Scan) -> list[Any]:
 def supported_variants() -> tuple[str, ...]:
     """The PDF variants this WeasyPrint can write (``pdf/ua-1``, ``pdf/a-3b``, …)."""
     load_weasyprint()
-    from weasyprint.pdf import VARIANTS
-
-    return tuple(sorted(v for v in VARIANTS if v != "debug"))
+    return _compat.pdf_variants()
 
 
 def _check_variant(variant: str | None) -> None:
@@ -256,8 +260,8 @@ def _quick_library_lookup() -> Iterator[None]:
     ``find_library`` does first); a library not in it is still opened by its file name
     (``libpango-1.0.so.0``), which WeasyPrint tries too and which needs no lookup.
     """
-    ldconfig_only = getattr(ctypes.util, "_findSoname_ldconfig", None)
-    if not sys.platform.startswith("linux") or ldconfig_only is None:
+    ldconfig_only = _compat.ldconfig_lookup()
+    if ldconfig_only is None:
         yield
         return
     original = ctypes.util.find_library
