@@ -84,6 +84,21 @@ def footnote_box_classes() -> tuple[type, type] | None:
     return Box, FootnoteAreaBox
 
 
+def line_box_class() -> type | None:
+    """WeasyPrint's ``LineBox`` class (a laid-out line), or None if it moved."""
+    try:
+        from weasyprint.formatting_structure.boxes import LineBox
+    except ImportError:
+        return None
+    return LineBox
+
+
+def box_text(box: Any) -> str | None:
+    """The text a laid-out text box prints (with a hyphen its hyphenation added), or None."""
+    text = getattr(box, "text", None)
+    return text if isinstance(text, str) else None
+
+
 def box_parts(box: Any) -> tuple[Any, str, tuple[Any, ...]]:
     """A box's source element (or None), its element tag ('' if none) and its children."""
     return (
