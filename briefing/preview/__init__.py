@@ -1,0 +1,117 @@
+"""``briefing preview``: the letters' pages live in the browser while you write.
+
+The project is built and watched as by ``briefing watch`` (:func:`briefing.watch.watch`,
+whose rounds this wraps); after each round the page learns, through server-sent events,
+which letters have new pages, new problems or problems gone. What changed is
+``briefing diff``'s report of the new build against the one before it (the snapshot
+that build replaced). The web server (:mod:`briefing.preview.server`) runs in a thread
+beside the build loop; Ctrl-C stops both.
+"""
+
+from __future__ import annotations
+
+import threading
+import webbrowser
+from collections.abc import Callable
+from pathlib import Path
+
+from briefing.errors import InputError, OutputError, UsageError
+from briefing.preview.state import Preview, problem_json, report_json
+
+__all__ = ["preview"]
+
+
+def preview(
+    project: str | Path = ".",
+    letter: str | None = None,
+    port: int | None = None,
+    open_browser: bool = True,
+    out: Callable[[str], None] = print,
+    draft: bool = False,
+    stop: Callable[[], bool] = lambda: False,
+) -> None:
+    """Serve the project's letters on 127.0.0.1 and rebuild them on every save, until Ctrl-C.
+
+    ``letter`` (a name or a path) is shown first; ``port`` None takes 8150 or the next
+    free port. Raises :class:`UsageError` for an unknown letter or a port in use.
+    """
+    from briefing.build import resolve_letters
+    from briefing.preview.server import make_server
+    from briefing.watch import watch
+
+    root = Path(project).resolve()
+    paths = resolve_letters(root, [letter] if letter else None)  # an unknown letter: exit 2
+    state = Preview(root, paths[0].stem if letter else None)
+    try:
+        server = make_server(state, port)
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise UsageError(f"poort {port} is niet vrij ({reason}); kies een andere met --port") from None
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+    thread.start()
+    url = server.url + (f"?brief={state.first}" if state.first else "")
+    out(f"briefing preview: {url} (stoppen met Ctrl-C)")
+    if open_browser:
+        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+    try:
+        watch(root, out=out, draft=draft, stop=stop, on_round=lambda watcher, letters: _round(
+            state, watcher, letters, out))
+    finally:
+        state.close()
+        server.shutdown()
+        server.server_close()
+
+
+def _round(state: Preview, watcher, letters: list[Path], out: Callable[[str], None]) -> None:
+    """One build round, with the page told what it built, what changed and what went wrong."""
+    from briefing.diff import compare
+    from briefing.preview.pages import page_sizes
+    from briefing.watch import build_round
+
+    root, output = watcher.root, watcher.root / "output"
+    state.set_letters(p.stem for p in watcher.deps)
+    state.set_busy([p.stem for p in letters])
+    before = {path: _snapshot(output, path.stem) for path in letters}
+    try:
+        results, problems = build_round(watcher, letters, out)
+    finally:
+        state.set_busy([])
+    done = {result.name: result for result in results}
+    for path in letters:
+        name = path.stem
+        result = done.get(name)
+        if result is None:  # the letter has problems: its last good pages stay
+            mine = _problems_of(watcher, path, problems)
+            state.update(name, problems=[problem_json(p, root) for p in mine])
+            continue
+        pdf = _read(output / f"{name}.pdf")
+        sizes = page_sizes(pdf) if pdf is not None else []
+        if result.unchanged:
+            state.update(name, pdf, sizes)
+            continue
+        old, new = before[path], _snapshot(output, name)
+        report = compare(old.letter, new.letter, old.facts, new.facts) if old and new else None
+        state.update(name, pdf, sizes, changes=report_json(report) if old else None, built=True)
+
+
+def _problems_of(watcher, letter: Path, problems: list[InputError]) -> list[InputError]:
+    """The problems of a round that are in ``letter``'s files; all of them if none are."""
+    deps = {p.resolve() for p in watcher.deps.get(letter, ())} | {letter.resolve()}
+    mine = [p for p in problems if p.file and (watcher.root / p.file).resolve() in deps]
+    return mine or problems
+
+
+def _snapshot(output: Path, name: str):
+    from briefing import snapshot
+
+    try:
+        return snapshot.load(output, name)
+    except OutputError:
+        return None
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None

@@ -1,0 +1,175 @@
+// briefing preview: shows one letter's pages, its problems and what changed, and follows
+// the server's events. Everything from the server is put in as text (textContent), never
+// as HTML: a fact or a template may contain "<" and it stays a character.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const ratio = () => Math.min(window.devicePixelRatio || 1, 3);
+const shown = { name: null, version: -1, loading: false, again: false };
+// For tests and measurements: when each new version of the pages was on screen (ms since 1970).
+window.briefingPreview = { updates: [] };
+
+function el(tag, text, attrs) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
+  return node;
+}
+
+function wanted() {
+  return new URLSearchParams(window.location.search).get("brief");
+}
+
+function showState(state) {
+  const nav = $("brieven");
+  const current = shown.name;
+  nav.replaceChildren(...state.letters.map((name) => {
+    const link = el("a", name, { href: "?brief=" + encodeURIComponent(name) });
+    if (name === current) link.setAttribute("aria-current", "page");
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      history.pushState(null, "", link.getAttribute("href"));
+      choose(name);
+    });
+    return link;
+  }));
+  $("status").textContent = state.busy.length ? "bouwen: " + state.busy.join(", ") + "…" : statusText();
+}
+
+function statusText() {
+  return shown.built ? "bijgewerkt om " + new Date(shown.built * 1000).toLocaleTimeString("nl-NL") : "klaar";
+}
+
+async function choose(name) {
+  shown.name = name;
+  shown.version = -1;
+  $("paginas").replaceChildren();
+  document.title = name + " · briefing preview";
+  for (const link of $("brieven").children) {
+    if (link.textContent === name) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  await refresh();
+}
+
+// Fetch the shown letter and put it on screen; a change that arrives meanwhile fetches again.
+async function refresh() {
+  if (shown.loading) { shown.again = true; return; }
+  shown.loading = true;
+  try {
+    do {
+      shown.again = false;
+      const name = shown.name;
+      const response = await fetch("/api/brief/" + encodeURIComponent(name), { cache: "no-store" });
+      if (!response.ok) return;
+      const view = await response.json();
+      if (name === shown.name && view.version !== shown.version) await showLetter(view);
+    } while (shown.again);
+  } finally {
+    shown.loading = false;
+  }
+}
+
+async function showLetter(view) {
+  showProblems(view.problems);
+  showChanges(view.changes, view.built);
+  showDownloads(view);
+  await showPages(view.pages);
+  shown.version = view.version;
+  shown.built = view.built;
+  document.body.dataset.version = String(view.version);
+  document.body.dataset.pages = String(view.pages.length);
+  window.briefingPreview.updates.push({ version: view.version, at: Date.now() });
+  $("status").textContent = statusText();
+}
+
+// New images are loaded and decoded first, then swapped in place: no flash, the scroll
+// position stays where it was (each image keeps its width and height).
+async function showPages(pages) {
+  const box = $("paginas");
+  const r = ratio();
+  const loaded = await Promise.all(pages.map(async (page) => {
+    const img = new Image(page.width, page.height);
+    img.src = page.url + "&r=" + r;
+    try { await img.decode(); } catch (e) { /* a page replaced meanwhile: the next event brings it */ }
+    return img;
+  }));
+  loaded.forEach((img, i) => {
+    img.alt = "pagina " + (i + 1) + " van " + pages.length;
+    const old = box.children[i];
+    if (old) old.replaceWith(img); else box.append(img);
+  });
+  while (box.children.length > pages.length) box.lastElementChild.remove();
+  $("leeg").hidden = pages.length > 0;
+}
+
+function showProblems(problems) {
+  const list = $("probleemlijst");
+  list.replaceChildren(...problems.map((problem) => {
+    const item = el("li");
+    const place = problem.link
+      ? el("a", problem.location, { href: problem.link, class: "plaats", title: "openen in de editor" })
+      : el("span", problem.location, { class: "plaats" });
+    if (problem.location) item.append(place, ": ");
+    item.append(el("span", problem.message, { class: "melding" }));
+    if (problem.hint) item.append(" ", el("span", "(" + problem.hint + ")", { class: "hint" }));
+    return item;
+  }));
+  $("problemen").hidden = problems.length === 0;
+  const current = [...$("brieven").children].find((a) => a.textContent === shown.name);
+  if (current) current.classList.toggle("fout", problems.length > 0);
+}
+
+function showChanges(changes, built) {
+  const uitleg = $("wijziging-uitleg");
+  const facts = changes ? changes.facts : [];
+  const sections = changes ? changes.sections : [];
+  $("feitenlijst").replaceChildren(...facts.map((fact) => {
+    const item = el("li", null, { class: "nieuw" });
+    item.append(el("span", fact.path, { class: "pad" }), ": ", el("del", fact.old), " → ", el("ins", fact.new));
+    return item;
+  }));
+  $("secties").replaceChildren(...sections.flatMap((section) => {
+    const list = el("ul");
+    for (const sentence of section.sentences) {
+      const item = el("li", null, { class: "nieuw" });
+      for (const [op, text] of sentence) {
+        item.append(op === "=" ? document.createTextNode(text) : el(op === "-" ? "del" : "ins", text));
+      }
+      list.append(item);
+    }
+    return [el("h4", section.title), list];
+  }));
+  $("feiten").hidden = facts.length === 0;
+  $("tekst").hidden = sections.length === 0;
+  if (!built) uitleg.textContent = "Nog geen build sinds de preview begon.";
+  else if (!changes) uitleg.textContent = "De eerste build van deze brief: niets om mee te vergelijken.";
+  else if (!facts.length && !sections.length) uitleg.textContent = "Tekst en feiten ongewijzigd sinds de vorige build.";
+  else uitleg.textContent = "Sinds de vorige build (" + new Date(built * 1000).toLocaleTimeString("nl-NL") + "):";
+}
+
+function showDownloads(view) {
+  $("downloads").replaceChildren(
+    el("a", "PDF", { href: view.downloads.pdf, download: view.name + ".pdf" }),
+    el("a", "DOCX", { href: view.downloads.docx, download: view.name + ".docx" }),
+  );
+}
+
+async function start() {
+  const state = await (await fetch("/api/state", { cache: "no-store" })).json();
+  const name = state.letters.includes(wanted()) ? wanted() : state.first;
+  shown.name = name;
+  showState(state);
+  if (name) await choose(name);
+  const events = new EventSource("/events");
+  events.onmessage = (message) => {
+    const next = JSON.parse(message.data);
+    showState(next);
+    if (shown.name === null && next.first) choose(next.first);
+    else if (shown.name !== null && next.busy.length === 0) refresh();
+  };
+  events.onerror = () => { $("status").textContent = "geen verbinding met briefing preview"; };
+  window.addEventListener("popstate", () => { if (wanted()) choose(wanted()); });
+}
+
+start();
