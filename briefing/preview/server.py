@@ -16,7 +16,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from briefing.preview import pages
 from briefing.preview.state import Preview
@@ -172,7 +172,7 @@ class Handler(BaseHTTPRequestHandler):
             self._not_found(head)
             return
         self._send(HTTPStatus.OK, body, DOWNLOADS[fmt], head,
-                   {"Content-Disposition": f"attachment; filename=\"{name}.{fmt}\""})
+                   {"Content-Disposition": f"attachment; filename=\"{quote(name)}.{fmt}\""})
 
     def _events(self, head: bool) -> None:
         """Server-sent events: one ``data:`` line with the latest event number per change."""

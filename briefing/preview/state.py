@@ -28,7 +28,8 @@ class LetterView:
     """One letter as the page shows it: its last good PDF, its problems and its last changes."""
 
     name: str
-    version: int = 0
+    version: int = 0  # counts every change of what the page shows
+    pdf_version: int = 0  # counts new PDFs: the images' URLs change with it, and only with it
     pdf: bytes | None = None
     pages: list[PageSize] = field(default_factory=list)
     problems: list[dict[str, Any]] = field(default_factory=list)
@@ -42,7 +43,7 @@ class LetterView:
             "name": self.name,
             "version": self.version,
             "pages": [
-                {"url": f"/brief/{quote(self.name)}/pagina/{i + 1}.png?v={self.version}",
+                {"url": f"/brief/{quote(self.name)}/pagina/{i + 1}.png?v={self.pdf_version}",
                  "width": size.width, "height": size.height}
                 for i, size in enumerate(self.pages)
             ],
@@ -127,8 +128,10 @@ class Preview:
             if built:
                 view.pdf, view.pages, view.images = pdf, pages or [], {}
                 view.changes, view.built = changes, time.time()
+                view.pdf_version += 1
             elif pdf is not None and view.pdf is None:  # unchanged since before the preview began
                 view.pdf, view.pages = pdf, pages or []
+                view.pdf_version += 1
             view.problems = problems or []
             view.version += 1
             self._notify()

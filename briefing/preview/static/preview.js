@@ -88,16 +88,19 @@ async function showLetter(view) {
 async function showPages(pages) {
   const box = $("paginas");
   const r = ratio();
-  const loaded = await Promise.all(pages.map(async (page) => {
+  const loaded = await Promise.all(pages.map(async (page, i) => {
+    const url = page.url + "&r=" + r;
+    const old = box.children[i];
+    if (old && old.getAttribute("src") === url) return old;  // this page's image is already shown
     const img = new Image(page.width, page.height);
-    img.src = page.url + "&r=" + r;
+    img.src = url;
     try { await img.decode(); } catch (e) { /* a page replaced meanwhile: the next event brings it */ }
     return img;
   }));
   loaded.forEach((img, i) => {
     img.alt = "pagina " + (i + 1) + " van " + pages.length;
     const old = box.children[i];
-    if (old) old.replaceWith(img); else box.append(img);
+    if (old !== img) { if (old) old.replaceWith(img); else box.append(img); }
   });
   while (box.children.length > pages.length) box.lastElementChild.remove();
   $("leeg").hidden = pages.length > 0;
