@@ -123,6 +123,8 @@ def test_a_saved_fact_updates_the_page_without_reload(browser, server: Running, 
     assert sentence.find_element(By.TAG_NAME, "del").text == "207"
     assert sentence.find_element(By.TAG_NAME, "ins").text == "210"
     assert "Armeense soldaten" in sentence.text
+    # …and the page marks where the new figure is.
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".pagina:first-child .markering")) == 1
     # A page opened afterwards shows the same.
     browser.refresh()
     wait(browser, "return document.querySelector('#feitenlijst li')")

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from briefing.errors import InputError, OutputError, UsageError
-from briefing.preview.state import Preview, problem_json, report_json
+from briefing.preview.state import Preview, highlights, problem_json, report_json
 
 __all__ = ["preview"]
 
@@ -65,7 +65,7 @@ def preview(
 def _round(state: Preview, watcher, letters: list[Path], out: Callable[[str], None]) -> None:
     """One build round, with the page told what it built, what changed and what went wrong."""
     from briefing.diff import compare
-    from briefing.preview.pages import page_sizes
+    from briefing.preview.pages import find_marks, page_sizes
     from briefing.watch import build_round
 
     root, output = watcher.root, watcher.root / "output"
@@ -91,7 +91,8 @@ def _round(state: Preview, watcher, letters: list[Path], out: Callable[[str], No
             continue
         old, new = before[path], _snapshot(output, name)
         report = compare(old.letter, new.letter, old.facts, new.facts) if old and new else None
-        state.update(name, pdf, sizes, changes=report_json(report) if old else None, built=True)
+        marks = find_marks(pdf, highlights(report)) if pdf is not None and report else []
+        state.update(name, pdf, sizes, changes=report_json(report) if old else None, marks=marks, built=True)
 
 
 def _problems_of(watcher, letter: Path, problems: list[InputError]) -> list[InputError]:

@@ -11,12 +11,15 @@ PDFium is not thread-safe: every call holds one lock.
 from __future__ import annotations
 
 import io
+import re
 import threading
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 
-__all__ = ["PageSize", "page_sizes", "render_page"]
+__all__ = ["Mark", "PageSize", "find_marks", "page_sizes", "render_page"]
 
 CSS_PX_PER_PT = 96 / 72
 RATIOS = (1.0, 1.5, 2.0, 3.0)  # device pixel ratios drawn; a screen's is rounded up to one of these
@@ -79,3 +82,128 @@ def render_page(pdf: bytes, index: int, ratio: float = 1.0) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG", compress_level=1)  # fast: the page goes over loopback, not the internet
     return out.getvalue()
+
+
+# --------------------------------------------------------------------------- where changed text is
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A highlighted stretch of one line on a page, in CSS pixels from the page's top left."""
+
+    page: int
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+Phrase = tuple[str, Sequence[tuple[int, int]]]  # a sentence, and the spans of it to highlight
+_HYPHEN_BREAK = "\u2010\r\n"  # WeasyPrint's hyphenation: U+2010, then pdfium's line break
+_FOOTNOTE_CALL = re.compile(r"\[\^[^\]]*\]")
+
+
+def find_marks(pdf: bytes, phrases: Sequence[Phrase]) -> list[Mark]:
+    """Where the spans of each sentence are on the pages, line by line.
+
+    A sentence is looked for in the pages' text as a reader sees it (words split by
+    hyphenation joined, line breaks as spaces); when it is not found whole (it runs onto
+    the next page, or holds a footnote call), a span is looked for with as much of its
+    sentence around it as can be found. Spans found nowhere are left out."""
+    with _lock:
+        document = pdfium.PdfDocument(pdf)
+        try:
+            texts = [_page_text(document[i].get_textpage()) for i in range(len(document))]
+            marks: list[Mark] = []
+            for sentence, spans in phrases:
+                for start, end in spans:
+                    marks.extend(_locate(document, texts, sentence, start, end))
+            return marks
+        finally:
+            document.close()
+
+
+def _page_text(textpage) -> tuple[str, list[int], object]:
+    """A page's text normalised for searching, the character index behind each of its
+    characters, and the text page (for the characters' boxes)."""
+    raw = textpage.get_text_range()
+    out: list[str] = []
+    index: list[int] = []
+    i = 0
+    while i < len(raw):
+        if raw.startswith(_HYPHEN_BREAK, i):
+            i += len(_HYPHEN_BREAK)
+            continue
+        char = raw[i]
+        if char.isspace():
+            if out and out[-1] != " ":
+                out.append(" ")
+                index.append(i)
+        else:
+            for part in unicodedata.normalize("NFKC", char):  # a ligature as its letters
+                out.append(part)
+                index.append(i)
+        i += 1
+    return "".join(out), index, textpage
+
+
+def _normal(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _locate(document, texts, sentence: str, start: int, end: int) -> list[Mark]:
+    """The marks of ``sentence[start:end]``, found with as much of its sentence around it as
+    gives exactly one place; none when it is nowhere, or in several places alike."""
+    span = _normal(sentence[start:end])
+    if not span:
+        return []
+    before = _normal(_FOOTNOTE_CALL.sub("", sentence[:start]))
+    after = _normal(_FOOTNOTE_CALL.sub("", sentence[end:]))
+    gap_before = " " if before and (sentence[:start][-1:].isspace() or sentence[start].isspace()) else ""
+    gap_after = " " if after and (sentence[end:][:1].isspace() or sentence[end - 1].isspace()) else ""
+    words_before, words_after = before.split() , after.split()
+    for n in (max(len(words_before), len(words_after)), 8, 4, 2, 1, 0):
+        left = " ".join(words_before[-n:]) if n and words_before else ""
+        right = " ".join(words_after[:n]) if n and words_after else ""
+        prefix = left + gap_before if left else ""
+        needle = prefix + span + (gap_after + right if right else "")
+        hits = [(page, at) for page, (text, _, _) in enumerate(texts) for at in _all(text, needle)]
+        if len(hits) > 1:
+            return []  # the same words in several places: better no mark than a wrong one
+        if hits:
+            page, at = hits[0]
+            index, textpage = texts[page][1], texts[page][2]
+            first = at + len(prefix)
+            return _boxes(document, page, textpage, index[first : first + len(span)])
+    return []
+
+
+def _all(text: str, needle: str) -> list[int]:
+    out, at = [], text.find(needle)
+    while at >= 0:
+        out.append(at)
+        at = text.find(needle, at + 1)
+    return out
+
+
+def _boxes(document, page: int, textpage, chars: list[int]) -> list[Mark]:
+    """The characters' boxes joined per line (a span may wrap), in CSS pixels."""
+    height = document[page].get_size()[1]
+    lines: list[list[float]] = []  # [left, bottom, right, top] per line
+    for char in dict.fromkeys(chars):
+        left, bottom, right, top = textpage.get_charbox(char)
+        if right <= left:
+            continue
+        if lines and abs(lines[-1][1] - bottom) < 3 and left >= lines[-1][0] - 1:
+            line = lines[-1]
+            line[0], line[1] = min(line[0], left), min(line[1], bottom)
+            line[2], line[3] = max(line[2], right), max(line[3], top)
+        else:
+            lines.append([left, bottom, right, top])
+    pad = 1.5  # points around the glyphs
+    px = CSS_PX_PER_PT
+    return [
+        Mark(page, round((x0 - pad) * px, 1), round((height - y1 - pad) * px, 1),
+             round((x1 - x0 + 2 * pad) * px, 1), round((y1 - y0 + 2 * pad) * px, 1))
+        for x0, y0, x1, y1 in lines
+    ]

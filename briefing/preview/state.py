@@ -18,9 +18,9 @@ from urllib.parse import quote
 
 from briefing.diff import Report, value_text
 from briefing.errors import InputError
-from briefing.preview.pages import PageSize
+from briefing.preview.pages import Mark, PageSize
 
-__all__ = ["LetterView", "Preview", "problem_json", "report_json"]
+__all__ = ["LetterView", "Preview", "highlights", "problem_json", "report_json"]
 
 
 @dataclass
@@ -34,6 +34,7 @@ class LetterView:
     pages: list[PageSize] = field(default_factory=list)
     problems: list[dict[str, Any]] = field(default_factory=list)
     changes: dict[str, Any] | None = None  # the report of the last build that wrote the letter
+    marks: list[Mark] = field(default_factory=list)  # where its changed words are on the pages
     built: float | None = None  # time.time() of that build
     images: dict[tuple[int, float], bytes] = field(default_factory=dict)  # (page, ratio) → PNG
 
@@ -44,7 +45,8 @@ class LetterView:
             "version": self.version,
             "pages": [
                 {"url": f"/brief/{quote(self.name)}/pagina/{i + 1}.png?v={self.pdf_version}",
-                 "width": size.width, "height": size.height}
+                 "width": size.width, "height": size.height,
+                 "marks": [[m.left, m.top, m.width, m.height] for m in self.marks if m.page == i]}
                 for i, size in enumerate(self.pages)
             ],
             "problems": self.problems,
@@ -120,6 +122,7 @@ class Preview:
         pages: list[PageSize] | None = None,
         problems: list[dict[str, Any]] | None = None,
         changes: dict[str, Any] | None = None,
+        marks: list[Mark] | None = None,
         built: bool = False,
     ) -> None:
         """A round's outcome for one letter: new pages (``built``), its problems (none: cleared)."""
@@ -127,7 +130,7 @@ class Preview:
             view = self.letters.setdefault(name, LetterView(name))
             if built:
                 view.pdf, view.pages, view.images = pdf, pages or [], {}
-                view.changes, view.built = changes, time.time()
+                view.changes, view.marks, view.built = changes, marks or [], time.time()
                 view.pdf_version += 1
             elif pdf is not None and view.pdf is None:  # unchanged since before the preview began
                 view.pdf, view.pages = pdf, pages or []
@@ -153,6 +156,25 @@ def problem_json(problem: InputError, root: Path) -> dict[str, Any]:
         link = "vscode://file" + quote(path.as_posix()) + (f":{problem.line}" if problem.line else "")
     return {"location": problem.location, "message": problem.message, "hint": problem.hint,
             "text": str(problem), "link": link}
+
+
+def highlights(report: Report | None) -> list[tuple[str, list[tuple[int, int]]]]:
+    """The added words of each changed sentence (a new sentence whole), as spans of the new
+    sentence: what :func:`briefing.preview.pages.find_marks` looks for on the pages."""
+    out: list[tuple[str, list[tuple[int, int]]]] = []
+    for section in report.sections if report else ():
+        for change in section.sentences:
+            if change.new is None:
+                continue
+            spans, at = [], 0
+            for op, text in change.pieces:
+                if op == "-":
+                    continue
+                if op == "+" and text.strip():
+                    spans.append((at, at + len(text)))
+                at += len(text)
+            out.append((change.new, spans))
+    return out
 
 
 def report_json(report: Report | None) -> dict[str, Any] | None:

@@ -79,28 +79,40 @@ async function showLetter(view) {
   shown.built = view.built;
   document.body.dataset.version = String(view.version);
   document.body.dataset.pages = String(view.pages.length);
-  window.briefingPreview.updates.push({ version: view.version, at: Date.now() });
+  window.briefingPreview.updates.push({ version: view.version, at: Date.now(), first: view.pages.length ? view.pages[0].url : null });
   $("status").textContent = statusText();
 }
 
 // New images are loaded and decoded first, then swapped in place: no flash, the scroll
-// position stays where it was (each image keeps its width and height).
+// position stays where it was (each image keeps its width and height). Over each page,
+// the places of the words the last build added or changed are highlighted.
 async function showPages(pages) {
   const box = $("paginas");
   const r = ratio();
-  const loaded = await Promise.all(pages.map(async (page, i) => {
+  const images = await Promise.all(pages.map(async (page, i) => {
     const url = page.url + "&r=" + r;
-    const old = box.children[i];
+    const old = box.children[i] && box.children[i].querySelector("img");
     if (old && old.getAttribute("src") === url) return old;  // this page's image is already shown
     const img = new Image(page.width, page.height);
     img.src = url;
     try { await img.decode(); } catch (e) { /* a page replaced meanwhile: the next event brings it */ }
     return img;
   }));
-  loaded.forEach((img, i) => {
+  pages.forEach((page, i) => {
+    let sheet = box.children[i];
+    if (!sheet) { sheet = el("div", null, { class: "pagina" }); box.append(sheet); }
+    const img = images[i];
     img.alt = "pagina " + (i + 1) + " van " + pages.length;
-    const old = box.children[i];
-    if (old !== img) { if (old) old.replaceWith(img); else box.append(img); }
+    // Positions in percent of the page, so they follow the image when it is scaled down.
+    const marks = page.marks.map(([left, top, width, height]) => {
+      const mark = el("span", null, { class: "markering", title: "gewijzigd sinds de vorige build" });
+      Object.assign(mark.style, {
+        left: (100 * left / page.width) + "%", top: (100 * top / page.height) + "%",
+        width: (100 * width / page.width) + "%", height: (100 * height / page.height) + "%",
+      });
+      return mark;
+    });
+    sheet.replaceChildren(img, ...marks);
   });
   while (box.children.length > pages.length) box.lastElementChild.remove();
   $("leeg").hidden = pages.length > 0;
@@ -148,7 +160,7 @@ function showChanges(changes, built) {
   if (!built) uitleg.textContent = "Nog geen build sinds de preview begon.";
   else if (!changes) uitleg.textContent = "De eerste build van deze brief: niets om mee te vergelijken.";
   else if (!facts.length && !sections.length) uitleg.textContent = "Tekst en feiten ongewijzigd sinds de vorige build.";
-  else uitleg.textContent = "Sinds de vorige build (" + new Date(built * 1000).toLocaleTimeString("nl-NL") + "):";
+  else uitleg.textContent = "Build van " + new Date(built * 1000).toLocaleTimeString("nl-NL") + ", vergeleken met de build daarvoor:";
 }
 
 function showDownloads(view) {
