@@ -16,6 +16,7 @@ Prints one Markdown table.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import signal
@@ -23,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -91,6 +93,15 @@ def main() -> None:
             url = url or (re.search(r"http://127\.0\.0\.1:\d+/\S*", line) or [None])[0]
             if "wacht op wijzigingen" in line:
                 break
+        builds: list[float] = []  # the server's own "herbouwd in X s" of each save
+
+        def read() -> None:
+            for line in server.stdout:
+                found = re.search(rf"^{LETTER}: .* herbouwd in ([0-9.]+) s", line)
+                if found:
+                    builds.append(float(found.group(1)))
+
+        threading.Thread(target=read, daemon=True).start()
         browser = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
         browser.get(url)
         _wait(browser, "return document.body.dataset.version")
@@ -121,6 +132,10 @@ def main() -> None:
         print("|---|---|")
         print(f"| save → page updated in the browser, median of {len(times)} | {median:.2f} s "
               f"(range {min(times):.2f}–{max(times):.2f} s; target < 1 s: {'yes' if median < 1 else 'NO'}) |")
+        if builds:
+            print(f"| of which the build (as printed), median | {statistics.median(builds):.2f} s |")
+        load = Path("/proc/loadavg").read_text().split()[0]
+        print(f"| machine load (1 min) at the end | {load} on {os.cpu_count()} cores |")
         print(f"| server process memory (RSS), after the first build | {rss_start:.0f} MB |")
         print(f"| server process memory (RSS / peak), after {len(times)} saves "
               f"| {rss:.0f} MB / {hwm:.0f} MB |")

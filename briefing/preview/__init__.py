@@ -36,12 +36,14 @@ def preview(
     free port. Raises :class:`UsageError` for an unknown letter or a port in use.
     """
     from briefing.build import resolve_letters
+    from briefing.facts import letter_files
     from briefing.preview.server import make_server
     from briefing.watch import watch
 
     root = Path(project).resolve()
     paths = resolve_letters(root, [letter] if letter else None)  # an unknown letter: exit 2
     state = Preview(root, paths[0].stem if letter else None)
+    state.set_letters(p.stem for p in letter_files(root))  # listed at once; built by the first round
     try:
         server = make_server(state, port)
     except OSError as exc:
@@ -64,35 +66,40 @@ def preview(
 
 def _round(state: Preview, watcher, letters: list[Path], out: Callable[[str], None]) -> None:
     """One build round, with the page told what it built, what changed and what went wrong."""
-    from briefing.diff import compare
-    from briefing.preview.pages import find_marks, page_sizes
     from briefing.watch import build_round
 
-    root, output = watcher.root, watcher.root / "output"
+    output = watcher.root / "output"
     state.set_letters(p.stem for p in watcher.deps)
     state.set_busy([p.stem for p in letters])
-    before = {path: _snapshot(output, path.stem) for path in letters}
     try:
+        before = {path: _snapshot(output, path.stem) for path in letters}
         results, problems = build_round(watcher, letters, out)
+        done = {result.name: result for result in results}
+        for path in letters:
+            _show(state, watcher, path, done.get(path.stem), problems, before[path])
     finally:
-        state.set_busy([])
-    done = {result.name: result for result in results}
-    for path in letters:
-        name = path.stem
-        result = done.get(name)
-        if result is None:  # the letter has problems: its last good pages stay
-            mine = _problems_of(watcher, path, problems)
-            state.update(name, problems=[problem_json(p, root) for p in mine])
-            continue
-        pdf = _read(output / f"{name}.pdf")
-        sizes = page_sizes(pdf) if pdf is not None else []
-        if result.unchanged:
-            state.update(name, pdf, sizes)
-            continue
-        old, new = before[path], _snapshot(output, name)
-        report = compare(old.letter, new.letter, old.facts, new.facts) if old and new else None
-        marks = find_marks(pdf, highlights(report)) if pdf is not None and report else []
-        state.update(name, pdf, sizes, changes=report_json(report) if old else None, marks=marks, built=True)
+        state.set_busy([])  # the page fetches what changed once the round is over
+
+
+def _show(state: Preview, watcher, path: Path, result, problems: list[InputError], before) -> None:
+    """Tell the page one letter's outcome: its problems, or its new pages and what changed."""
+    from briefing.diff import compare
+    from briefing.preview.pages import describe_pages, find_marks
+
+    root, output, name = watcher.root, watcher.root / "output", path.stem
+    if result is None:  # the letter has problems: its last good pages stay
+        mine = _problems_of(watcher, path, problems)
+        state.update(name, problems=[problem_json(p, root) for p in mine])
+        return
+    pdf = _read(output / f"{name}.pdf")
+    sizes = describe_pages(pdf) if pdf is not None else []
+    if result.unchanged:
+        state.update(name, pdf, sizes)
+        return
+    after = _snapshot(output, name)
+    report = compare(before.letter, after.letter, before.facts, after.facts) if before and after else None
+    marks = find_marks(pdf, highlights(report)) if pdf is not None and report else []
+    state.update(name, pdf, sizes, changes=report_json(report), marks=marks, built=True)
 
 
 def _problems_of(watcher, letter: Path, problems: list[InputError]) -> list[InputError]:

@@ -10,6 +10,7 @@ PDFium is not thread-safe: every call holds one lock.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import threading
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 
-__all__ = ["Mark", "PageSize", "find_marks", "page_sizes", "render_page"]
+__all__ = ["Mark", "Page", "describe_pages", "find_marks", "render_page"]
 
 CSS_PX_PER_PT = 96 / 72
 RATIOS = (1.0, 1.5, 2.0, 3.0)  # device pixel ratios drawn; a screen's is rounded up to one of these
@@ -27,23 +28,28 @@ _lock = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
-class PageSize:
-    """A page's size in CSS pixels, as the page shows it."""
+class Page:
+    """A page's size in CSS pixels, as the page shows it, and a digest of how it looks."""
 
     width: int
     height: int
+    look: str  # equal for pages that look the same: an unchanged page keeps its image
 
 
-def page_sizes(pdf: bytes) -> list[PageSize]:
-    """The size of every page of ``pdf``."""
+def describe_pages(pdf: bytes) -> list[Page]:
+    """Every page of ``pdf``: its size, and a digest of its pixels at 72 dpi in grey (a
+    figure or a comma that changes, changes pixels; ≈ 5 ms a page)."""
     with _lock:
         document = pdfium.PdfDocument(pdf)
         try:
-            sizes = []
+            out = []
             for index in range(len(document)):
-                width, height = document[index].get_size()
-                sizes.append(PageSize(round(width * CSS_PX_PER_PT), round(height * CSS_PX_PER_PT)))
-            return sizes
+                page = document[index]
+                width, height = page.get_size()
+                bitmap = page.render(scale=1, grayscale=True)
+                look = hashlib.sha256(bytes(bitmap.buffer)).hexdigest()[:16]
+                out.append(Page(round(width * CSS_PX_PER_PT), round(height * CSS_PX_PER_PT), look))
+            return out
         finally:
             document.close()
 

@@ -146,8 +146,10 @@ class Handler(BaseHTTPRequestHandler):
             self._not_found(head)
             return
         with self.server.preview.changed:
-            pdf, image = view.pdf, view.images.get((index, ratio))
-        if pdf is None:
+            pdf = view.pdf
+            look = view.pages[index].look if 0 <= index < len(view.pages) else None
+            image = view.images.get((look, ratio)) if look else None
+        if pdf is None or look is None:
             self._not_found(head)
             return
         if image is None:
@@ -158,7 +160,7 @@ class Handler(BaseHTTPRequestHandler):
                 return
             with self.server.preview.changed:
                 if view.pdf is pdf:  # not replaced by a newer build meanwhile
-                    view.images[(index, ratio)] = image
+                    view.images[(look, ratio)] = image
         self._send(HTTPStatus.OK, image, "image/png", head)
 
     def _download(self, name: str, fmt: str, head: bool) -> None:

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from briefing.diff import Report, value_text
 from briefing.errors import InputError
-from briefing.preview.pages import Mark, PageSize
+from briefing.preview.pages import Mark, Page
 
 __all__ = ["LetterView", "Preview", "highlights", "problem_json", "report_json"]
 
@@ -29,14 +29,13 @@ class LetterView:
 
     name: str
     version: int = 0  # counts every change of what the page shows
-    pdf_version: int = 0  # counts new PDFs: the images' URLs change with it, and only with it
     pdf: bytes | None = None
-    pages: list[PageSize] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
     problems: list[dict[str, Any]] = field(default_factory=list)
     changes: dict[str, Any] | None = None  # the report of the last build that wrote the letter
     marks: list[Mark] = field(default_factory=list)  # where its changed words are on the pages
     built: float | None = None  # time.time() of that build
-    images: dict[tuple[int, float], bytes] = field(default_factory=dict)  # (page, ratio) → PNG
+    images: dict[tuple[str, float], bytes] = field(default_factory=dict)  # (page's look, ratio) → PNG
 
     def json(self) -> dict[str, Any]:
         """The page's data for this letter."""
@@ -44,7 +43,8 @@ class LetterView:
             "name": self.name,
             "version": self.version,
             "pages": [
-                {"url": f"/brief/{quote(self.name)}/pagina/{i + 1}.png?v={self.pdf_version}",
+                # The URL changes with the page's look: an unchanged page is not fetched again.
+                {"url": f"/brief/{quote(self.name)}/pagina/{i + 1}.png?v={size.look}",
                  "width": size.width, "height": size.height,
                  "marks": [[m.left, m.top, m.width, m.height] for m in self.marks if m.page == i]}
                 for i, size in enumerate(self.pages)
@@ -119,7 +119,7 @@ class Preview:
         self,
         name: str,
         pdf: bytes | None = None,
-        pages: list[PageSize] | None = None,
+        pages: list[Page] | None = None,
         problems: list[dict[str, Any]] | None = None,
         changes: dict[str, Any] | None = None,
         marks: list[Mark] | None = None,
@@ -129,12 +129,12 @@ class Preview:
         with self.changed:
             view = self.letters.setdefault(name, LetterView(name))
             if built:
-                view.pdf, view.pages, view.images = pdf, pages or [], {}
+                looks = {page.look for page in pages or []}
+                view.images = {key: png for key, png in view.images.items() if key[0] in looks}
+                view.pdf, view.pages = pdf, pages or []
                 view.changes, view.marks, view.built = changes, marks or [], time.time()
-                view.pdf_version += 1
             elif pdf is not None and view.pdf is None:  # unchanged since before the preview began
                 view.pdf, view.pages = pdf, pages or []
-                view.pdf_version += 1
             view.problems = problems or []
             view.version += 1
             self._notify()
@@ -153,7 +153,8 @@ def problem_json(problem: InputError, root: Path) -> dict[str, Any]:
     if problem.file:
         path = Path(problem.file)
         path = path if path.is_absolute() else root / path
-        link = "vscode://file" + quote(path.as_posix()) + (f":{problem.line}" if problem.line else "")
+        where = path.as_posix() if path.as_posix().startswith("/") else "/" + path.as_posix()  # C:/…
+        link = "vscode://file" + quote(where) + (f":{problem.line}" if problem.line else "")
     return {"location": problem.location, "message": problem.message, "hint": problem.hint,
             "text": str(problem), "link": link}
 

@@ -180,7 +180,7 @@ async function start() {
   events.onmessage = (message) => {
     const next = JSON.parse(message.data);
     showState(next);
-    if (shown.name === null && next.first) choose(next.first);
+    if ((shown.name === null || !next.letters.includes(shown.name)) && next.first) choose(next.first);
     else if (shown.name !== null && next.busy.length === 0) refresh();
   };
   events.onerror = () => { $("status").textContent = "geen verbinding met briefing preview"; };
