@@ -180,3 +180,26 @@ def test_a_path_out_of_the_project_is_not_found(browser, server: Running) -> Non
     status = browser.execute_async_script(
         "const done = arguments[0]; fetch('/../../etc/passwd').then(r => done(r.status))")
     assert status == 404
+
+
+def test_a_problem_that_quotes_html_shows_it_as_text(browser, server: Running, project: Path) -> None:
+    open_letter(browser, server)
+    template = project / "templates" / f"{LETTER}.md.j2"
+    replace(template, "{{ verzoek.door }}", "<b id=vetgedrukt>{{ verzoek.door }}</b>")
+    try:
+        wait(browser, "return document.querySelector('#probleemlijst li')")
+        problem = browser.find_element(By.CSS_SELECTOR, "#probleemlijst li")
+        assert problem.text.startswith(f"templates/{LETTER}.md.j2:3: HTML '<b id=vetgedrukt>' kan niet in")
+        assert browser.find_elements(By.CSS_SELECTOR, "#problemen b, #vetgedrukt") == []
+    finally:
+        replace(template, "<b id=vetgedrukt>{{ verzoek.door }}</b>", "{{ verzoek.door }}")
+    wait(browser, "return document.getElementById('problemen').hidden")
+
+
+def test_ctrl_c_with_the_page_open_stops_cleanly(browser, server: Running) -> None:
+    """Last in this file: it stops the module's server."""
+    open_letter(browser, server)
+    status, stderr = server.interrupt()
+    assert status == 0 and "Traceback" not in stderr, stderr
+    assert server.lines[-1] == "gestopt"
+    wait(browser, "return document.getElementById('status').textContent.includes('geen verbinding')")
