@@ -212,10 +212,10 @@ def _build_one(
     if docx is not None and outputs.edited_since_build(docx, manifest):
         if not force:
             raise InputError(
-                f"{docx.name} is gewijzigd sinds briefing het schreef (bewerkt in Word?); "
-                "het bestand is niet overschreven",
+                f"{docx.name} is bewerkt sinds briefing het schreef; het bestand is niet overschreven",
                 file=docx.relative_to(root),
-                hint="gebruik --force om opnieuw te bouwen; de bewerkte versie wordt dan eerst bewaard",
+                hint=f"neem de bewerkingen over in de bronnen met: briefing absorb {name} --apply; "
+                "of bouw opnieuw met --force (de bewerkte versie wordt dan eerst bewaard)",
             )
         kept.append(outputs.keep_copy(docx))
 
@@ -239,9 +239,31 @@ def _build_one(
         written.append(redline[0])
     files = dict(manifest.data.get("files", {}))
     files.update({targets[fmt].name: outputs.sha256(blob) for fmt, blob in data.items()})
-    manifest.save(digest, files)
-    snapshot.save(output, name, prepared.letter, snapshot.letter_facts(prepared.facts))
+    said = dict(manifest.data.get("said", {}))
+    if "docx" in data:
+        from briefing.docx_read import read_docx, signature
+
+        said[targets["docx"].name] = signature(read_docx(data["docx"]))
+    manifest.save(digest, files, said)
+    snapshot.save(output, name, prepared.letter, snapshot.letter_facts(prepared.facts),
+                  built_sources(root, path, style))
     return BuildResult(name, tuple(written), False, tuple(kept), time.perf_counter() - start)
+
+
+def built_sources(root: Path, path: Path, style: huisstijl.HouseStyle | None = None) -> dict[str, str]:
+    """The texts a letter is built from, by project path (``facts/x.yaml``, ``templates/x.md.j2``):
+    its facts file, the templates and shared facts it uses, ``briefing.toml``. Kept in the
+    snapshot, so that ``absorb`` can work against what was built."""
+    out: dict[str, str] = {}
+    for dep in dependencies(root, path, style):
+        rel = dep.relative_to(root) if dep.is_relative_to(root) else None
+        if rel is None or rel.parts[0] not in ("facts", "templates", "briefing.toml"):
+            continue
+        try:
+            out[rel.as_posix()] = dep.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+    return out
 
 
 def _redline(
