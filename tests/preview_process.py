@@ -36,6 +36,10 @@ class Running:
         self.url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
         self.port = int(self.url.rsplit(":", 1)[1].strip("/"))
         self.wait_for("wacht op wijzigingen", timeout=180)
+        deadline = time.monotonic() + 60
+        while self.json("/api/state")["rounds"] < 1:  # the first round's pages are in
+            assert time.monotonic() < deadline, "the first round did not end"
+            time.sleep(0.05)
 
     def _read(self) -> None:
         assert self.process.stdout is not None

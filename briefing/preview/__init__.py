@@ -78,7 +78,7 @@ def _round(state: Preview, watcher, letters: list[Path], out: Callable[[str], No
         for path in letters:
             _show(state, watcher, path, done.get(path.stem), problems, before[path])
     finally:
-        state.set_busy([])  # the page fetches what changed once the round is over
+        state.round_done()  # the page fetches what changed once the round is over
 
 
 def _show(state: Preview, watcher, path: Path, result, problems: list[InputError], before) -> None:

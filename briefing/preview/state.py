@@ -64,6 +64,7 @@ class Preview:
         self.first = first
         self.letters: dict[str, LetterView] = {}
         self.busy: list[str] = []
+        self.rounds = 0  # build rounds finished (the page is up to date with each)
         self.event = 0  # counts changes; an event stream sends what it has not sent yet
         self.closed = False
         self.changed = threading.Condition()
@@ -81,7 +82,7 @@ class Preview:
             names = sorted(self.letters)
             first = self.first if self.first in self.letters else (names[0] if names else None)
             return {"project": self.root.name, "letters": names, "first": first,
-                    "busy": list(self.busy), "event": self.event}
+                    "busy": list(self.busy), "rounds": self.rounds, "event": self.event}
 
     def wait(self, after: int, timeout: float) -> int:
         """Wait until an event later than ``after`` (or ``timeout``, or closing); the latest event."""
@@ -110,9 +111,16 @@ class Preview:
             self._notify()
 
     def set_busy(self, names: list[str]) -> None:
-        """The letters a round is building (none when it is done)."""
+        """The letters a round is building."""
         with self.changed:
             self.busy = names
+            self._notify()
+
+    def round_done(self) -> None:
+        """A round is over: every letter it built has been updated."""
+        with self.changed:
+            self.busy = []
+            self.rounds += 1
             self._notify()
 
     def update(
