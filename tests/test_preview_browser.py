@@ -53,11 +53,11 @@ def browser() -> Iterator[webdriver.Chrome]:
     driver.quit()
 
 
-def wait(browser, script: str, timeout: float = 60):
-    """The value of ``script`` once it is truthy."""
+def wait(browser, script: str, *args, timeout: float = 60):
+    """The value of ``script`` (given ``args``) once it is truthy."""
     deadline = time.monotonic() + timeout
     while True:
-        value = browser.execute_script(script)
+        value = browser.execute_script(script, *args)
         if value:
             return value
         assert time.monotonic() < deadline, f"timed out waiting for: {script}"
@@ -123,8 +123,13 @@ def test_a_saved_fact_updates_the_page_without_reload(browser, server: Running, 
     assert sentence.find_element(By.TAG_NAME, "del").text == "207"
     assert sentence.find_element(By.TAG_NAME, "ins").text == "210"
     assert "Armeense soldaten" in sentence.text
-    # …and the page marks where the new figure is.
-    assert len(browser.find_elements(By.CSS_SELECTOR, ".pagina:first-child .markering")) == 1
+    # …and the page marks where the new figure is; a click on the sentence brings it into view.
+    (mark,) = browser.find_elements(By.CSS_SELECTOR, ".pagina:first-child .markering")
+    browser.execute_script("window.scrollTo(0, 2500)")
+    sentence.click()
+    wait(browser, "const r = arguments[0].getBoundingClientRect();"
+                  " return r.top > 0 && r.bottom < window.innerHeight", mark, timeout=10)
+    browser.execute_script("window.scrollTo(0, 1500)")
     # A page opened afterwards shows the same.
     browser.refresh()
     wait(browser, "return document.querySelector('#feitenlijst li')")

@@ -145,13 +145,14 @@ def test_a_save_updates_the_page_with_what_changed(server: Running, project: Pat
     facts = after["changes"]["facts"]
     assert {"path": "slachtoffers.armeense_soldaten", "old": "207", "new": "210"} in facts
     sentences = [s for section in after["changes"]["sections"] for s in section["sentences"]]
-    assert any(["-", "207"] in s and ["+", "210"] in s for s in sentences), sentences
+    (changed,) = [s for s in sentences if ["-", "207"] in s["pieces"] and ["+", "210"] in s["pieces"]]
     # The new figure is highlighted where it is on the page: one mark, the width of "210",
     # on the line of page 1 that holds it (below the letter's opening, above the page's end).
     marks = [(i, m) for i, page in enumerate(after["pages"]) for m in page["marks"]]
     assert len(marks) == 1
     page, (left, top, width, height) = marks[0]
     assert page == 0 and 15 < width < 40 and 10 < height < 25 and 500 < top < 1000 and left < 400
+    assert changed["place"] == [0, top]  # the panel's sentence knows where its mark is
     # Another letter's page did not change.
     assert server.letter(OTHER)["changes"] is None
     events.close()

@@ -99,7 +99,7 @@ def _show(state: Preview, watcher, path: Path, result, problems: list[InputError
     after = _snapshot(output, name)
     report = compare(before.letter, after.letter, before.facts, after.facts) if before and after else None
     marks = find_marks(pdf, highlights(report)) if pdf is not None and report else []
-    state.update(name, pdf, sizes, changes=report_json(report), marks=marks, built=True)
+    state.update(name, pdf, sizes, changes=report_json(report, marks), marks=marks, built=True)
 
 
 def _problems_of(watcher, letter: Path, problems: list[InputError]) -> list[InputError]:

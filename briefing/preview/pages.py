@@ -16,7 +16,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pypdfium2 as pdfium
 
@@ -102,6 +102,7 @@ class Mark:
     top: float
     width: float
     height: float
+    phrase: int = 0  # the index of the phrase it marks, in the list given to find_marks
 
 
 Phrase = tuple[str, Sequence[tuple[int, int]]]  # a sentence, and the spans of it to highlight
@@ -121,9 +122,10 @@ def find_marks(pdf: bytes, phrases: Sequence[Phrase]) -> list[Mark]:
         try:
             texts = [_page_text(document[i].get_textpage()) for i in range(len(document))]
             marks: list[Mark] = []
-            for sentence, spans in phrases:
+            for number, (sentence, spans) in enumerate(phrases):
                 for start, end in spans:
-                    marks.extend(_locate(document, texts, sentence, start, end))
+                    found = _locate(document, texts, sentence, start, end)
+                    marks.extend(replace(mark, phrase=number) for mark in found)
             return marks
         finally:
             document.close()

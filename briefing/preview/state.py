@@ -8,6 +8,7 @@ puts it in as text.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Iterable
@@ -169,11 +170,13 @@ def problem_json(problem: InputError, root: Path) -> dict[str, Any]:
 
 def highlights(report: Report | None) -> list[tuple[str, list[tuple[int, int]]]]:
     """The added words of each changed sentence (a new sentence whole), as spans of the new
-    sentence: what :func:`briefing.preview.pages.find_marks` looks for on the pages."""
+    sentence: what :func:`briefing.preview.pages.find_marks` looks for on the pages. One
+    phrase per sentence of the report, in its order (a removed sentence has no spans)."""
     out: list[tuple[str, list[tuple[int, int]]]] = []
     for section in report.sections if report else ():
         for change in section.sentences:
             if change.new is None:
+                out.append(("", []))
                 continue
             spans, at = [], 0
             for op, text in change.pieces:
@@ -186,16 +189,25 @@ def highlights(report: Report | None) -> list[tuple[str, list[tuple[int, int]]]]
     return out
 
 
-def report_json(report: Report | None) -> dict[str, Any] | None:
+def report_json(report: Report | None, marks: Iterable[Mark] = ()) -> dict[str, Any] | None:
     """``briefing diff``'s report as data: changed facts, and per section the changed sentences
-    as pieces ``[op, text]`` (``=`` unchanged, ``-`` removed, ``+`` added). None: no earlier build."""
+    as pieces ``[op, text]`` (``=`` unchanged, ``-`` removed, ``+`` added), each with the place
+    ``[page, top]`` of its first mark on the pages (``marks`` of :func:`highlights`' phrases),
+    if it has one. None: no earlier build."""
     if report is None:
         return None
+    places: dict[int, list[float]] = {}
+    for mark in marks:
+        places.setdefault(mark.phrase, [mark.page, mark.top])
+    numbers = itertools.count()
     return {
         "facts": [{"path": c.path, "old": value_text(c.old), "new": value_text(c.new)} for c in report.facts],
         "sections": [
             {"title": section.title,
-             "sentences": [[list(piece) for piece in change.pieces] for change in section.sentences]}
+             "sentences": [
+                 {"pieces": [list(piece) for piece in change.pieces], "place": places.get(next(numbers))}
+                 for change in section.sentences
+             ]}
             for section in report.sections
         ],
     }

@@ -148,8 +148,13 @@ function showChanges(changes, built) {
     const list = el("ul");
     for (const sentence of section.sentences) {
       const item = el("li", null, { class: "nieuw" });
-      for (const [op, text] of sentence) {
+      for (const [op, text] of sentence.pieces) {
         item.append(op === "=" ? document.createTextNode(text) : el(op === "-" ? "del" : "ins", text));
+      }
+      if (sentence.place) {  // a click shows where it is on the pages
+        item.classList.add("vindbaar");
+        item.title = "tonen op pagina " + (sentence.place[0] + 1);
+        item.addEventListener("click", () => showPlace(sentence.place));
       }
       list.append(item);
     }
@@ -161,6 +166,14 @@ function showChanges(changes, built) {
   else if (!changes) uitleg.textContent = "De eerste build van deze brief: niets om mee te vergelijken.";
   else if (!facts.length && !sections.length) uitleg.textContent = "Tekst en feiten ongewijzigd sinds de vorige build.";
   else uitleg.textContent = "Build van " + new Date(built * 1000).toLocaleTimeString("nl-NL") + ", vergeleken met de build daarvoor:";
+}
+
+function showPlace([page, top]) {
+  const sheet = $("paginas").children[page];
+  if (!sheet) return;
+  const img = sheet.querySelector("img");
+  const y = sheet.getBoundingClientRect().top + window.scrollY + top * img.clientHeight / img.height;
+  window.scrollTo({ top: Math.max(0, y - window.innerHeight / 3), behavior: "smooth" });
 }
 
 function showDownloads(view) {
