@@ -78,12 +78,13 @@ class Preview:
             return self.letters.get(name)
 
     def state_json(self) -> dict[str, Any]:
-        """The project's letters, which one to show first, and what is being built."""
+        """The project's letters, which one to show first, what is being built, which have problems."""
         with self.changed:
             names = sorted(self.letters)
             first = self.first if self.first in self.letters else (names[0] if names else None)
             return {"project": self.root.name, "letters": names, "first": first,
-                    "busy": list(self.busy), "rounds": self.rounds, "event": self.event}
+                    "busy": list(self.busy), "rounds": self.rounds, "event": self.event,
+                    "faulty": [name for name in names if self.letters[name].problems]}
 
     def wait(self, after: int, timeout: float) -> int:
         """Wait until an event later than ``after`` (or ``timeout``, or closing); the latest event."""

@@ -26,6 +26,10 @@ function showState(state) {
   nav.replaceChildren(...state.letters.map((name) => {
     const link = el("a", name, { href: "?brief=" + encodeURIComponent(name) });
     if (name === current) link.setAttribute("aria-current", "page");
+    if (state.faulty.includes(name)) {
+      link.classList.add("fout");
+      link.title = "heeft problemen";
+    }
     link.addEventListener("click", (event) => {
       event.preventDefault();
       history.pushState(null, "", link.getAttribute("href"));
@@ -131,8 +135,6 @@ function showProblems(problems) {
     return item;
   }));
   $("problemen").hidden = problems.length === 0;
-  const current = [...$("brieven").children].find((a) => a.textContent === shown.name);
-  if (current) current.classList.toggle("fout", problems.length > 0);
 }
 
 function showChanges(changes, built) {
