@@ -14,9 +14,16 @@ import threading
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from briefing.errors import InputError, OutputError, UsageError
 from briefing.preview.state import Preview, highlights, problem_json, report_json
+
+if TYPE_CHECKING:
+    from briefing.build import BuildResult
+    from briefing.snapshot import Snapshot
+    from briefing.watch import Watcher
 
 __all__ = ["preview"]
 
@@ -48,10 +55,11 @@ def preview(
         server = make_server(state, port)
     except OSError as exc:
         reason = exc.strerror or exc
-        raise UsageError(f"poort {port} is niet vrij ({reason}); kies een andere met --port") from None
+        which = f"poort {port} is" if port is not None else "poorten 8150–8159 en een vrije poort zijn"
+        raise UsageError(f"{which} niet vrij ({reason}); kies een andere met --port") from None
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
     thread.start()
-    url = server.url + (f"?brief={state.first}" if state.first else "")
+    url = server.url + (f"?brief={quote(state.first)}" if state.first else "")
     out(f"briefing preview: {url} (stoppen met Ctrl-C)")
     if open_browser:
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
@@ -64,7 +72,7 @@ def preview(
         server.server_close()
 
 
-def _round(state: Preview, watcher, letters: list[Path], out: Callable[[str], None]) -> None:
+def _round(state: Preview, watcher: Watcher, letters: list[Path], out: Callable[[str], None]) -> None:
     """One build round, with the page told what it built, what changed and what went wrong."""
     from briefing.watch import build_round
 
@@ -81,7 +89,14 @@ def _round(state: Preview, watcher, letters: list[Path], out: Callable[[str], No
         state.round_done()  # the page fetches what changed once the round is over
 
 
-def _show(state: Preview, watcher, path: Path, result, problems: list[InputError], before) -> None:
+def _show(
+    state: Preview,
+    watcher: Watcher,
+    path: Path,
+    result: BuildResult | None,
+    problems: list[InputError],
+    before: Snapshot | None,
+) -> None:
     """Tell the page one letter's outcome: its problems, or its new pages and what changed."""
     from briefing.diff import compare
     from briefing.preview.pages import describe_pages, find_marks
@@ -102,14 +117,14 @@ def _show(state: Preview, watcher, path: Path, result, problems: list[InputError
     state.update(name, pdf, sizes, changes=report_json(report, marks), marks=marks, built=True)
 
 
-def _problems_of(watcher, letter: Path, problems: list[InputError]) -> list[InputError]:
+def _problems_of(watcher: Watcher, letter: Path, problems: list[InputError]) -> list[InputError]:
     """The problems of a round that are in ``letter``'s files; all of them if none are."""
     deps = {p.resolve() for p in watcher.deps.get(letter, ())} | {letter.resolve()}
     mine = [p for p in problems if p.file and (watcher.root / p.file).resolve() in deps]
     return mine or problems
 
 
-def _snapshot(output: Path, name: str):
+def _snapshot(output: Path, name: str) -> Snapshot | None:
     from briefing import snapshot
 
     try:
