@@ -155,9 +155,8 @@ def _loop(
             if not more:
                 break
             changed |= more
-        letters = watcher.affected(changed)
-        if letters:
-            rebuild(watcher, letters)
+        # Also with no letter to build (one was removed): a preview updates its list of letters.
+        rebuild(watcher, watcher.affected(changed))
 
 
 def build_round(

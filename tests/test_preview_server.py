@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import io
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -173,6 +174,19 @@ def test_problems_are_shown_above_the_last_good_pages(server: Running, project: 
     assert len(fixed["pages"]) == len(good["pages"])
 
 
+def test_a_new_letter_joins_the_list_and_a_removed_one_leaves_it(server: Running, project: Path) -> None:
+    copy = project / "facts" / "kopie.yaml"
+    shutil.copy(project / "facts" / f"{LETTER}.yaml", copy)
+    _until(lambda: "kopie" in server.json("/api/state")["letters"])
+    kopie = server.wait_letter(lambda d: d["pages"], name="kopie")
+    assert len(kopie["pages"]) == len(server.letter()["pages"])
+    assert server.json("/api/state")["letters"] == [LETTER, OTHER, "kopie"]
+    copy.unlink()
+    _until(lambda: "kopie" not in server.json("/api/state")["letters"])
+    assert server.get("/api/brief/kopie")[0] == 404
+    assert server.get("/download/kopie.pdf")[0] == 404
+
+
 def test_ctrl_c_stops_cleanly_and_a_taken_port_or_unknown_letter_is_a_usage_error(project: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -200,6 +214,13 @@ def test_ctrl_c_stops_cleanly_and_a_taken_port_or_unknown_letter_is_a_usage_erro
     assert running.lines[-1] == "gestopt"
     with pytest.raises(OSError):  # the port is free again: nothing listens
         socket.create_connection(("127.0.0.1", running.port), timeout=2).close()
+
+
+def _until(condition, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
 
 
 class _Events:

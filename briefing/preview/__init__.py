@@ -78,6 +78,8 @@ def _round(state: Preview, watcher: Watcher, letters: list[Path], out: Callable[
 
     output = watcher.root / "output"
     state.set_letters(p.stem for p in watcher.deps)
+    if not letters:
+        return
     state.set_busy([p.stem for p in letters])
     try:
         before = {path: _snapshot(output, path.stem) for path in letters}
