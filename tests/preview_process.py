@@ -21,12 +21,15 @@ OTHER = "geannoteerde-agenda-rbz"
 class Running:
     """``briefing preview --no-open --port 0`` in a project, and the lines it printed so far."""
 
-    def __init__(self, project: Path, *args: str) -> None:
+    def __init__(self, project: Path, *args: str, browser: str | None = None) -> None:
+        """``browser``: a command that the preview opens the page with (``$BROWSER``);
+        none: ``--no-open``."""
         self.project = project
+        env = {**os.environ, "BROWSER": browser} if browser else None
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "briefing.cli", "preview", "--no-open", "--port", "0",
-             "--project", str(project), *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [sys.executable, "-m", "briefing.cli", "preview", *([] if browser else ["--no-open"]),
+             "--port", "0", "--project", str(project), *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
             start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches it
         )
         self.lines: list[str] = []

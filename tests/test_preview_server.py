@@ -203,9 +203,16 @@ def test_ctrl_c_stops_cleanly_and_a_taken_port_or_unknown_letter_is_a_usage_erro
     )
     assert run.returncode == 2 and "onbekende brief 'onbekend'" in run.stderr
 
-    running = Running(project, OTHER)
+    # Without --no-open the page is opened in the default browser ($BROWSER here), at this letter.
+    opened = project.parent / "geopend.txt"
+    browser = project.parent / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n')
+    browser.chmod(0o755)
+    running = Running(project, OTHER, browser=f"{browser} %s")
     try:
         assert running.json("/api/state")["first"] == OTHER
+        _until(lambda: opened.exists() and opened.read_text().strip())
+        assert opened.read_text().strip() == f"{running.url}?brief={OTHER}"
         status, stderr = running.interrupt()
     finally:
         running.kill()
