@@ -30,7 +30,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -261,12 +261,18 @@ def _keep(edited: Path, output: Path, name: str) -> Path:
     """The edited DOCX kept as ``output/<letter>.bewerkt-<date>-<time>.docx``; the output's
     own DOCX is moved there (so the rebuild writes a fresh one), another file copied."""
     target = output / f"{name}.docx"
-    kept = outputs.keep_copy(target if edited == target else edited)
-    if edited != target:
-        final = output / f"{name}{kept.name[len(edited.stem) :]}"
-        kept.rename(final)
-        return final
-    target.unlink()
+    if edited == target:
+        kept = outputs.keep_copy(target)
+        target.unlink()
+        return kept
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = output / f"{name}.bewerkt-{stamp}.docx"
+    n = 1
+    while kept.exists():
+        n += 1
+        kept = output / f"{name}.bewerkt-{stamp}-{n}.docx"
+    output.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(edited, kept)
     return kept
 
 
@@ -754,7 +760,11 @@ class _Work:
         changes: list[_Change],
         conflicts: list[Conflict],
     ) -> None:
-        """Bold or italic added to (or taken from) literal words: ``**``/``*`` in the template."""
+        """Bold or italic added to (or taken from) literal words: ``**``/``*`` in the template.
+        Underline, colour or highlight have no Markdown: a conflict."""
+        if old.others != new.others:
+            words = " ".join(t for t, _ in new.others) or " ".join(t for t, _ in old.others)
+            conflicts.append(Conflict(where, words, words, _NO_MARKDOWN))
         if _kind(old) in ("table",) or _kind(old).startswith("heading"):
             return
         a, b = _per_char(old.spans), _per_char(new.spans)
@@ -1293,6 +1303,9 @@ class _Work:
         return tuple(names)
 
 
+_NO_MARKDOWN = (
+    "opmaak die Markdown niet kan dragen (onderstrepen, doorhalen, kleur, markeren): maak haar in Word"
+)
 _NOT_FROM_SOURCES = "deze tekst komt uit de huisstijl, niet uit het sjabloon of de feiten"
 
 
@@ -1319,7 +1332,7 @@ def _kind(p: DocParagraph) -> str:
 
 def _look(p: DocParagraph) -> tuple:
     kind = _kind(p)
-    return (p.text,) if kind.startswith("heading") or kind == "table" else (p.text, p.formatting)
+    return (p.text, p.others) if kind.startswith("heading") or kind == "table" else (p.text, p.formatting)
 
 
 def _view(paragraphs: list[DocParagraph]) -> list[tuple]:

@@ -79,11 +79,13 @@ class DocxReadError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A stretch of a paragraph's text with the formatting Markdown can carry."""
+    """A stretch of a paragraph's text with the formatting Markdown can carry (bold, italic) and,
+    in ``other``, the direct formatting it cannot (underline, strike-through, colour, highlight)."""
 
     text: str
     bold: bool = False
     italic: bool = False
+    other: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,17 +110,29 @@ class DocParagraph:
         return "".join(s.text for s in self.spans)
 
     @property
-    def formatting(self) -> tuple[tuple[str, bool, bool], ...]:
-        """Bold/italic stretches (merged), as far as Markdown can carry them."""
-        out: list[tuple[str, bool, bool]] = []
+    def formatting(self) -> tuple[tuple[str, bool, bool, str], ...]:
+        """Stretches of equal formatting (merged): text, bold, italic, other direct formatting."""
+        out: list[tuple[str, bool, bool, str]] = []
         for span in self.spans:
             if not span.text:
                 continue
-            if out and out[-1][1:] == (span.bold, span.italic):
-                out[-1] = (out[-1][0] + span.text, span.bold, span.italic)
+            if out and out[-1][1:] == (span.bold, span.italic, span.other):
+                out[-1] = (out[-1][0] + span.text, span.bold, span.italic, span.other)
             else:
-                out.append((span.text, span.bold, span.italic))
+                out.append((span.text, span.bold, span.italic, span.other))
         return tuple(out)
+
+
+    @property
+    def others(self) -> tuple[tuple[str, str], ...]:
+        """Stretches with direct formatting Markdown cannot carry (underline, colour …)."""
+        out: list[tuple[str, str]] = []
+        for span in self.spans:
+            if out and out[-1][1] == span.other:
+                out[-1] = (out[-1][0] + span.text, span.other)
+            elif span.text:
+                out.append((span.text, span.other))
+        return tuple(o for o in out if o[1])
 
 
 def read_docx(source: bytes | Path) -> list[DocParagraph]:
@@ -162,7 +176,7 @@ def signature(paragraphs: list[DocParagraph]) -> str:
     for p in paragraphs:
         kind = _kind(p)
         # A heading's or table's bold comes from its style (LibreOffice copies it into the runs).
-        look = p.text if kind.startswith("heading") or kind == "table" else p.formatting
+        look = (p.text, p.others) if kind.startswith("heading") or kind == "table" else p.formatting
         h.update(repr((p.story, kind, p.note, p.level, look)).encode())
     return h.hexdigest()
 
@@ -391,7 +405,7 @@ class _Reader:
             return "\u0000" if in_note else ""
         return ""
 
-    def _format(self, run: etree._Element) -> tuple[bool, bool]:
+    def _format(self, run: etree._Element) -> tuple[bool, bool, str]:
         rpr = run.find(_w("rPr"))
         bold, italic = _toggle(rpr, "b"), _toggle(rpr, "i")
         style = rpr.find(_w("rStyle")) if rpr is not None else None
@@ -399,7 +413,27 @@ class _Reader:
             sb, si = self.char_styles.get(style.get(_w("val"), ""), (None, None))
             bold = sb if bold is None else bold
             italic = si if italic is None else italic
-        return bool(bold), bool(italic)
+        return bool(bold), bool(italic), _other(rpr)
+
+
+def _other(rpr: etree._Element | None) -> str:
+    """Direct formatting Markdown cannot carry, as a short key ("" for none)."""
+    if rpr is None:
+        return ""
+    out = []
+    u = rpr.find(_w("u"))
+    if u is not None and u.get(_w("val"), "single") != "none":
+        out.append("u")
+    for tag in ("strike", "dstrike"):
+        if _toggle(rpr, tag):
+            out.append(tag)
+    color = rpr.find(_w("color"))
+    if color is not None and color.get(_w("val"), "auto").lower() not in ("auto", "000000"):
+        out.append(f"color={color.get(_w('val'))}")
+    highlight = rpr.find(_w("highlight"))
+    if highlight is not None and highlight.get(_w("val"), "none") != "none":
+        out.append(f"highlight={highlight.get(_w('val'))}")
+    return ",".join(out)
 
 
 def _in_table(p: etree._Element, root: etree._Element) -> bool:
@@ -420,11 +454,11 @@ def _clean_note_start(paragraphs: list[DocParagraph]) -> list[DocParagraph]:
             rest = first.text[1:]
             spans = list(p.spans[1:])
             if not rest and spans and spans[0].text.startswith("\t"):
-                spans[0] = Span(spans[0].text[1:], spans[0].bold, spans[0].italic)
+                spans[0] = Span(spans[0].text[1:], spans[0].bold, spans[0].italic, spans[0].other)
             elif rest.startswith("\t"):
                 rest = rest[1:]
             if rest:
-                spans.insert(0, Span(rest, first.bold, first.italic))
+                spans.insert(0, Span(rest, first.bold, first.italic, first.other))
             p = DocParagraph(p.story, p.style, tuple(s for s in spans if s.text), p.table, p.note, p.level)
         out.append(p)
     return out

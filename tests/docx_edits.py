@@ -85,8 +85,8 @@ def delete_paragraph(path: Path, anchor: str) -> None:
     raise AssertionError(f"no paragraph with {anchor!r}")
 
 
-def bold(path: Path, word: str) -> None:
-    """Select ``word`` (inside one run) and press Ctrl-B."""
+def bold(path: Path, word: str, how: str = "bold") -> None:
+    """Select ``word`` (inside one run) and press Ctrl-B (or Ctrl-U: ``how="underline"``)."""
     document = docx.Document(str(path))
     for paragraph in document.paragraphs:
         for run in paragraph.runs:
@@ -95,7 +95,7 @@ def bold(path: Path, word: str) -> None:
                 run.text = before
                 middle = docx.text.run.Run(copy_run(run._r), paragraph)
                 middle.text = word
-                middle.bold = True
+                setattr(middle, how, True)
                 rest = docx.text.run.Run(copy_run(run._r), paragraph)
                 rest.text = after
                 run._r.addnext(middle._r)

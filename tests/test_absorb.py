@@ -174,11 +174,40 @@ def test_bold_on_literal_words(project: Path) -> None:
     assert "**complexe**" in (project / "templates" / f"{A}.md.j2").read_text(encoding="utf-8")
 
 
+def test_underline_is_an_edit_but_no_markdown(project: Path) -> None:
+    edits.bold(docx_of(project, A), "complexe", how="underline")
+    plan = absorb(A, project)
+    (conflict,) = plan.conflicts
+    assert "onderstrepen" in conflict.reason and conflict.old == "complexe"
+    with pytest.raises(Exception, match="bewerkt"):  # nor is it overwritten by a build
+        build([A], project, formats=("docx",))
+
+
 def test_word_noise_is_not_an_edit(project: Path) -> None:
     edits.wordify(docx_of(project, A))
     plan = absorb(A, project)
     assert plan.unchanged
     build([A], project, formats=("docx",))  # does not stop: nothing was edited
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fact", "value"),
+    [
+        ("tien sanctiepakketten", "elf sanctiepakketten", "sancties.aangenomen", 11),  # a number word
+        ("26 april jl.", "27 april jl.", "verzoek.datum", "2023-04-27"),  # a relative date
+        ("Raad Buitenlandse Zaken van 22 mei 2023", "Raad Buitenlandse Zaken van 23 mei 2023",
+         "brief.betreft", "Geannoteerde agenda Raad Buitenlandse Zaken van 23 mei 2023"),  # Betreft
+        ("De Raad bespreekt de dialoog", "De Raad bespreekt opnieuw de dialoog", None, None),  # literal
+        ("Westelijke Balkan", "De Westelijke Balkan", None, None),  # a heading
+    ],
+)
+def test_the_second_example(project: Path, old: str, new: str, fact: str | None, value: object) -> None:
+    edits.replace(docx_of(project, R), old, new)
+    plan = absorbed(project, R)
+    if fact:
+        assert [(f.path, str(f.new)) for f in plan.facts] == [(fact, str(value))]
+    else:
+        assert not plan.facts and new in (project / "templates" / f"{R}.md.j2").read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- conflicts
@@ -317,8 +346,10 @@ def test_docx_option_and_nothing_built(project: Path, tmp_path: Path) -> None:
     copy = tmp_path / "kopie.docx"
     shutil.copy(docx_of(project, A), copy)
     edits.replace(copy, "hevige", "zware")
-    plan = absorb(A, project, docx=copy)
-    assert plan.templates and not plan.conflicts
+    plan = absorb(A, project, docx=copy, apply=True)
+    assert plan.applied and not plan.conflicts
+    assert plan.kept.parent == project / "output" and plan.kept.name.startswith(f"{A}.bewerkt-")
+    assert edits.texts(docx_of(project, A)) == edits.texts(copy)
     fresh = copy_example(tmp_path / "fresh")
     result = subprocess.run([sys.executable, "-m", "briefing.cli", "absorb", A, "--project", str(fresh)],
                             capture_output=True, text=True)

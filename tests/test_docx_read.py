@@ -37,7 +37,7 @@ def test_reads_what_the_reader_sees(blob: bytes) -> None:
     # the page fields' results change with every layout: they read as #
     assert "Pagina # van #" in [p.text for p in paragraphs if p.story == "header:first"]
     (hevige,) = [p for p in paragraphs if "hevige" in p.text]
-    assert ("hevige", False, True) in hevige.formatting  # Emph → italic
+    assert ("hevige", False, True, "") in hevige.formatting  # Emph → italic
 
 
 def test_tracked_changes_read_as_accepted(blob: bytes, tmp_path) -> None:
