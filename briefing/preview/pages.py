@@ -131,7 +131,10 @@ def find_marks(pdf: bytes, phrases: Sequence[Phrase]) -> list[Mark]:
             document.close()
 
 
-def _page_text(textpage) -> tuple[str, list[int], object]:
+PageText = tuple[str, list[int], pdfium.PdfTextPage]
+
+
+def _page_text(textpage: pdfium.PdfTextPage) -> PageText:
     """A page's text normalised for searching, the character index behind each of its
     characters, and the text page (for the characters' boxes)."""
     raw = textpage.get_text_range()
@@ -159,7 +162,9 @@ def _normal(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
-def _locate(document, texts, sentence: str, start: int, end: int) -> list[Mark]:
+def _locate(
+    document: pdfium.PdfDocument, texts: list[PageText], sentence: str, start: int, end: int
+) -> list[Mark]:
     """The marks of ``sentence[start:end]``, found with as much of its sentence around it as
     gives exactly one place; none when it is nowhere, or in several places alike."""
     span = _normal(sentence[start:end])
@@ -169,7 +174,7 @@ def _locate(document, texts, sentence: str, start: int, end: int) -> list[Mark]:
     after = _normal(_FOOTNOTE_CALL.sub("", sentence[end:]))
     gap_before = " " if before and (sentence[:start][-1:].isspace() or sentence[start].isspace()) else ""
     gap_after = " " if after and (sentence[end:][:1].isspace() or sentence[end - 1].isspace()) else ""
-    words_before, words_after = before.split() , after.split()
+    words_before, words_after = before.split(), after.split()
     for n in (max(len(words_before), len(words_after)), 8, 4, 2, 1, 0):
         left = " ".join(words_before[-n:]) if n and words_before else ""
         right = " ".join(words_after[:n]) if n and words_after else ""
@@ -194,7 +199,9 @@ def _all(text: str, needle: str) -> list[int]:
     return out
 
 
-def _boxes(document, page: int, textpage, chars: list[int]) -> list[Mark]:
+def _boxes(
+    document: pdfium.PdfDocument, page: int, textpage: pdfium.PdfTextPage, chars: list[int]
+) -> list[Mark]:
     """The characters' boxes joined per line (a span may wrap), in CSS pixels."""
     height = document[page].get_size()[1]
     lines: list[list[float]] = []  # [left, bottom, right, top] per line
