@@ -76,12 +76,21 @@ def open_letter(browser, server: Running, name: str = LETTER) -> None:
 def test_the_page_shows_the_letters_pages(browser, server: Running, project: Path, tmp_path: Path) -> None:
     open_letter(browser, server)
     pages = len(PdfReader(project / "output" / f"{LETTER}.pdf").pages)
-    images = browser.find_elements(By.CSS_SELECTOR, "#paginas img")
+    images = browser.find_elements(By.CSS_SELECTOR, "#paginas img.blad")
     assert len(images) == pages == 3
     # Every image is loaded and drawn at the page's size (A4 in CSS pixels).
     sizes = browser.execute_script(
-        "return [...document.querySelectorAll('#paginas img')].map(i => [i.complete, i.naturalWidth, i.alt])")
+        "return [...document.querySelectorAll('#paginas img.blad')]"
+        ".map(i => [i.complete, i.naturalWidth, i.alt])")
     assert sizes == [[True, 794, f"pagina {n} van 3"] for n in range(1, 4)]
+    # Page 1's emblem in colour, laid over the grey page where it belongs (top, in the middle).
+    (colour,) = browser.find_elements(By.CSS_SELECTOR, "#paginas img.kleur")
+    sheet = browser.find_element(By.CSS_SELECTOR, ".pagina:first-child img.blad")
+    assert browser.execute_script("return arguments[0].closest('.pagina') === arguments[1].closest('.pagina')"
+                                  " && arguments[0].naturalWidth > 0", colour, sheet)
+    assert colour.rect["y"] == sheet.rect["y"]
+    across = (colour.rect["x"] - sheet.rect["x"]) / sheet.rect["width"]
+    assert 0.3 < across < 0.6
     # The list of letters, this one marked; the downloads.
     links = browser.find_elements(By.CSS_SELECTOR, "#brieven a")
     assert [a.text for a in links] == [LETTER, OTHER]
@@ -97,7 +106,7 @@ def test_the_page_shows_the_letters_pages(browser, server: Running, project: Pat
     links[1].click()
     wait(browser, f"return document.title.startsWith('{OTHER}') && document.body.dataset.version")
     other = len(PdfReader(project / "output" / f"{OTHER}.pdf").pages)
-    wait(browser, f"return document.querySelectorAll('#paginas img').length === {other}")
+    wait(browser, f"return document.querySelectorAll('#paginas img.blad').length === {other}")
     assert browser.execute_script("return window.zelfdePagina") is True
     assert browser.current_url.endswith(f"?brief={OTHER}")
 
@@ -108,14 +117,14 @@ def test_a_saved_fact_updates_the_page_without_reload(browser, server: Running, 
     browser.execute_script("window.zelfdePagina = true; window.scrollTo(0, 1500)")
     wait(browser, "return window.scrollY === 1500")
     before = shown_version(browser)
-    src = browser.find_element(By.CSS_SELECTOR, "#paginas img").get_attribute("src")
+    src = browser.find_element(By.CSS_SELECTOR, "#paginas img.blad").get_attribute("src")
     replace(facts, "armeense_soldaten: 207", "armeense_soldaten: 210")
     wait(browser, f"return Number(document.body.dataset.version) > {before}"
                   " && document.querySelector('#feitenlijst li') !== null")
     # No reload (the script's variable is still there), the same scroll position, new images.
     assert browser.execute_script("return window.zelfdePagina") is True
     assert browser.execute_script("return window.scrollY") == 1500
-    assert browser.find_element(By.CSS_SELECTOR, "#paginas img").get_attribute("src") != src
+    assert browser.find_element(By.CSS_SELECTOR, "#paginas img.blad").get_attribute("src") != src
     # The change panel names the fact and shows the changed sentence.
     fact = browser.find_element(By.CSS_SELECTOR, "#feitenlijst li").text
     assert fact == "slachtoffers.armeense_soldaten: 207 → 210"
@@ -149,7 +158,7 @@ def test_a_broken_template_shows_its_place_above_the_last_good_pages(browser, se
         link = problem.find_element(By.TAG_NAME, "a")
         assert link.get_attribute("href") == f"vscode://file{template.as_posix()}:3"
         assert browser.find_element(By.ID, "problemen").is_displayed()
-        assert len(browser.find_elements(By.CSS_SELECTOR, "#paginas img")) == 3  # the last good pages
+        assert len(browser.find_elements(By.CSS_SELECTOR, "#paginas img.blad")) == 3  # the last good pages
         # The list of letters marks the one with problems.
         wait(browser, "return document.querySelector('#brieven a[aria-current=page]').className === 'fout'")
         assert browser.find_element(By.CSS_SELECTOR, f"#brieven a[href='?brief={OTHER}']").get_attribute(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 
+import pypdfium2 as pdfium
 import pytest
 from conftest import copy_example
-from PIL import Image
+from PIL import Image, ImageChops
 
 from briefing.build import build
-from briefing.preview.pages import describe_pages, find_marks, ratio_for, render_page
+from briefing.preview.pages import describe_pages, find_marks, ratio_for, render_colour, render_page
 
 LETTER = "armenie-azerbeidzjan"
 SENTENCE = ("Volgens de Armeense berichtgeving kostten de gevechten het leven aan 207 Armeense "
@@ -37,6 +38,28 @@ def test_a_page_is_drawn_at_the_screens_resolution(pdf: bytes, ratio: float, siz
     with pytest.raises(IndexError):
         render_page(pdf, 3)
     assert ratio_for(0.5) == 1.0 and ratio_for(2.6) == 3.0 and ratio_for(8) == 3.0
+
+
+@pytest.mark.parametrize("ratio", [1, 1.5, 2, 3])
+def test_the_colour_part_lies_exactly_on_the_grey_page(pdf: bytes, ratio: float) -> None:
+    pages = describe_pages(pdf)
+    assert pages[0].colour is not None and pages[1].colour is None and pages[2].colour is None
+    left, top, width, height = pages[0].colour
+    grey = Image.open(io.BytesIO(render_page(pdf, 0, ratio)))
+    colour = Image.open(io.BytesIO(render_colour(pdf, 0, pages[0].colour, ratio)))
+    assert grey.mode == "L" and colour.mode == "RGB"
+    assert colour.size == (round(width * ratio), round(height * ratio))
+    # Laid over the grey page, the colour part is that part of the page drawn in colour, pixel for
+    # pixel (up to a step of anti-aliasing: PDFium rounds an edge differently now and then).
+    x, y = round(left * ratio), round(top * ratio)
+    full = pdfium.PdfDocument(pdf)[0].render(scale=ratio * 96 / 72).to_pil().convert("RGB")
+    part = full.crop((x, y, x + colour.width, y + colour.height))
+    assert max(high for _, high in ImageChops.difference(part, colour.convert("RGB")).getextrema()) <= 2
+    # …and outside it the page has no colour at all.
+    red, green, blue = full.split()
+    outside = ImageChops.add(ImageChops.difference(red, green), ImageChops.difference(green, blue))
+    outside.paste(0, (x, y, x + colour.width, y + colour.height))
+    assert outside.getbbox() is None
 
 
 def test_an_added_figure_is_marked_where_it_is(pdf: bytes) -> None:

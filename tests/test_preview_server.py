@@ -55,13 +55,21 @@ def test_pages_are_images_of_the_pdf_at_screen_resolution(server: Running) -> No
     assert Image.open(io.BytesIO(body)).size == (794, 1123)
     status, _, body = server.get(first["url"] + "&r=2")  # a high-DPI screen gets twice the pixels
     assert Image.open(io.BytesIO(body)).size == (1588, 2246)
-    # The first page carries the coloured emblem; the text pages are drawn in grey (smaller, faster).
-    assert Image.open(io.BytesIO(body)).mode == "RGB"
-    status, _, body = server.get(data["pages"][1]["url"] + "&r=1")
-    assert Image.open(io.BytesIO(body)).mode == "L"
-    # The image shows the page: dark text on white, not an empty bitmap.
+    # Pages are drawn in grey (smaller, faster); the part of page 1 with colour, the emblem at the
+    # top in the middle, comes as a second image to lay over it. The text pages have no colour.
     grey = Image.open(io.BytesIO(body))
-    assert grey.getextrema()[0] < 60 and grey.getextrema()[1] == 255
+    assert grey.mode == "L"
+    assert grey.getextrema()[0] < 60 and grey.getextrema()[1] == 255  # dark text on white
+    left, top, width, height = first["colour"]["box"]
+    assert top == 0 and 300 < left < left + width < 500 and 40 < width < 120 and 60 < height < 160
+    status, headers, body = server.get(first["colour"]["url"] + "&r=2")
+    assert status == 200 and headers["content-type"] == "image/png"
+    colour = Image.open(io.BytesIO(body))
+    assert colour.mode == "RGB" and colour.size == (2 * width, 2 * height)
+    red, _, blue = colour.getpixel((width, height // 2))  # the emblem's blue
+    assert blue > red + 40
+    assert [page["colour"] for page in data["pages"][1:]] == [None, None]
+    assert server.get(f"/brief/{LETTER}/pagina/2-kleur.png")[0] == 404
     missing = len(data["pages"]) + 1
     assert server.get(f"/brief/{LETTER}/pagina/{missing}.png")[0] == 404
 

@@ -34,7 +34,7 @@ DOWNLOADS = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-_PAGE = re.compile(r"/brief/([^/]+)/pagina/([1-9][0-9]{0,3})\.png")
+_PAGE = re.compile(r"/brief/([^/]+)/pagina/([1-9][0-9]{0,3})(-kleur)?\.png")
 _LETTER = re.compile(r"/api/brief/([^/]+)")
 _DOWNLOAD = re.compile(r"/download/([^/]+)\.(pdf|docx)")
 # Everything the page loads comes from here; no script or style written into the page.
@@ -123,7 +123,7 @@ class Handler(BaseHTTPRequestHandler):
                     data = view.json()
                 self._json(data, head)
         elif match := _PAGE.fullmatch(path):
-            self._page(unquote(match.group(1)), int(match.group(2)) - 1, query, head)
+            self._page(unquote(match.group(1)), int(match.group(2)) - 1, bool(match.group(3)), query, head)
         elif match := _DOWNLOAD.fullmatch(path):
             self._download(unquote(match.group(1)), match.group(2), head)
         else:
@@ -136,7 +136,8 @@ class Handler(BaseHTTPRequestHandler):
 
     # ----------------------------------------------------------------- routes
 
-    def _page(self, name: str, index: int, query: dict[str, list[str]], head: bool) -> None:
+    def _page(self, name: str, index: int, colour: bool, query: dict[str, list[str]], head: bool) -> None:
+        """Page ``index`` in grey, or (``colour``) the part of it that has colour."""
         view = self.server.preview.view(name)
         try:
             ratio = pages.ratio_for(float(query.get("r", ["1"])[0]))
@@ -147,20 +148,24 @@ class Handler(BaseHTTPRequestHandler):
             return
         with self.server.preview.changed:
             pdf = view.pdf
-            look = view.pages[index].look if 0 <= index < len(view.pages) else None
-            image = view.images.get((look, ratio)) if look else None
-        if pdf is None or look is None:
+            page = view.pages[index] if 0 <= index < len(view.pages) else None
+            key = (page.look, ratio, colour) if page else None
+            image = view.images.get(key) if key else None
+        if pdf is None or page is None or (colour and page.colour is None):
             self._not_found(head)
             return
         if image is None:
             try:
-                image = pages.render_page(pdf, index, ratio)
+                if colour:
+                    image = pages.render_colour(pdf, index, page.colour, ratio)
+                else:
+                    image = pages.render_page(pdf, index, ratio)
             except IndexError:
                 self._not_found(head)
                 return
             with self.server.preview.changed:
                 if view.pdf is pdf:  # not replaced by a newer build meanwhile
-                    view.images[(look, ratio)] = image
+                    view.images[key] = image
         self._send(HTTPStatus.OK, image, "image/png", head)
 
     def _download(self, name: str, fmt: str, head: bool) -> None:

@@ -36,7 +36,8 @@ class LetterView:
     changes: dict[str, Any] | None = None  # the report of the last build that wrote the letter
     marks: list[Mark] = field(default_factory=list)  # where its changed words are on the pages
     built: float | None = None  # time.time() of that build
-    images: dict[tuple[str, float], bytes] = field(default_factory=dict)  # (page's look, ratio) → PNG
+    # (page's look, ratio, colour part or not) → PNG
+    images: dict[tuple[str, float, bool], bytes] = field(default_factory=dict)
 
     def json(self) -> dict[str, Any]:
         """The page's data for this letter."""
@@ -45,10 +46,12 @@ class LetterView:
             "version": self.version,
             "pages": [
                 # The URL changes with the page's look: an unchanged page is not fetched again.
-                {"url": f"/brief/{quote(self.name)}/pagina/{i + 1}.png?v={size.look}",
-                 "width": size.width, "height": size.height,
+                {"url": f"/brief/{quote(self.name)}/pagina/{i + 1}.png?v={page.look}",
+                 "width": page.width, "height": page.height,
+                 "colour": {"url": f"/brief/{quote(self.name)}/pagina/{i + 1}-kleur.png?v={page.look}",
+                            "box": list(page.colour)} if page.colour else None,
                  "marks": [[m.left, m.top, m.width, m.height] for m in self.marks if m.page == i]}
-                for i, size in enumerate(self.pages)
+                for i, page in enumerate(self.pages)
             ],
             "problems": self.problems,
             "changes": self.changes,

@@ -93,33 +93,50 @@ async function showLetter(view) {
 async function showPages(pages) {
   const box = $("paginas");
   const r = ratio();
-  const images = await Promise.all(pages.map(async (page, i) => {
-    const url = page.url + "&r=" + r;
-    const old = box.children[i] && box.children[i].querySelector("img");
-    if (old && old.getAttribute("src") === url) return old;  // this page's image is already shown
-    const img = new Image(page.width, page.height);
+  const load = async (url, width, height, old) => {
+    if (old && old.getAttribute("src") === url) return old;  // this image is already shown
+    const img = new Image(width, height);
     img.src = url;
     try { await img.decode(); } catch (e) { /* a page replaced meanwhile: the next event brings it */ }
     return img;
+  };
+  // Each page in grey, and the part of it that has colour (the emblem) laid over it.
+  const images = await Promise.all(pages.map((page, i) => {
+    const sheet = box.children[i];
+    return Promise.all([
+      load(page.url + "&r=" + r, page.width, page.height, sheet && sheet.querySelector("img.blad")),
+      page.colour ? load(page.colour.url + "&r=" + r, page.colour.box[2], page.colour.box[3],
+                         sheet && sheet.querySelector("img.kleur")) : null,
+    ]);
   }));
   pages.forEach((page, i) => {
     let sheet = box.children[i];
     if (!sheet) { sheet = el("div", null, { class: "pagina" }); box.append(sheet); }
-    const img = images[i];
+    const [img, colour] = images[i];
     img.alt = "pagina " + (i + 1) + " van " + pages.length;
-    // Positions in percent of the page, so they follow the image when it is scaled down.
-    const marks = page.marks.map(([left, top, width, height]) => {
-      const mark = el("span", null, { class: "markering", title: "gewijzigd sinds de vorige build" });
-      Object.assign(mark.style, {
-        left: (100 * left / page.width) + "%", top: (100 * top / page.height) + "%",
-        width: (100 * width / page.width) + "%", height: (100 * height / page.height) + "%",
-      });
-      return mark;
-    });
-    sheet.replaceChildren(img, ...marks);
+    img.className = "blad";
+    const layers = [img];
+    if (colour) {
+      colour.alt = "";
+      colour.className = "kleur";
+      place(colour, page.colour.box, page);
+      layers.push(colour);
+    }
+    const marks = page.marks.map((box) =>
+      place(el("span", null, { class: "markering", title: "gewijzigd sinds de vorige build" }), box, page));
+    sheet.replaceChildren(...layers, ...marks);
   });
   while (box.children.length > pages.length) box.lastElementChild.remove();
   $("leeg").hidden = pages.length > 0;
+}
+
+// Positions in percent of the page, so they follow the image when it is scaled down.
+function place(node, [left, top, width, height], page) {
+  Object.assign(node.style, {
+    left: (100 * left / page.width) + "%", top: (100 * top / page.height) + "%",
+    width: (100 * width / page.width) + "%", height: (100 * height / page.height) + "%",
+  });
+  return node;
 }
 
 function showProblems(problems) {
