@@ -5,7 +5,7 @@
 
 const $ = (id) => document.getElementById(id);
 const ratio = () => Math.min(window.devicePixelRatio || 1, 3);
-const shown = { name: null, version: -1, loading: false, again: false };
+const shown = { name: null, key: null, loading: false, again: false };  // key: "name:version" on screen
 // For tests and measurements: when each new version of the pages was on screen (ms since 1970).
 window.briefingPreview = { updates: [] };
 
@@ -46,7 +46,7 @@ function statusText() {
 
 async function choose(name) {
   shown.name = name;
-  shown.version = -1;
+  shown.key = null;
   $("paginas").replaceChildren();
   document.title = name + " · briefing preview";
   for (const link of $("brieven").children) {
@@ -67,7 +67,7 @@ async function refresh() {
       const response = await fetch("/api/brief/" + encodeURIComponent(name), { cache: "no-store" });
       if (!response.ok) return;
       const view = await response.json();
-      if (name === shown.name && view.version !== shown.version) await showLetter(view);
+      if (name === shown.name && view.name + ":" + view.version !== shown.key) await showLetter(view);
     } while (shown.again);
   } finally {
     shown.loading = false;
@@ -79,7 +79,7 @@ async function showLetter(view) {
   showChanges(view.changes, view.built);
   showDownloads(view);
   await showPages(view.pages);
-  shown.version = view.version;
+  shown.key = view.name + ":" + view.version;
   shown.built = view.built;
   document.body.dataset.version = String(view.version);
   document.body.dataset.pages = String(view.pages.length);
