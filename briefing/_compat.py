@@ -84,6 +84,21 @@ def footnote_box_classes() -> tuple[type, type] | None:
     return Box, FootnoteAreaBox
 
 
+def line_box_class() -> type | None:
+    """WeasyPrint's ``LineBox`` class (a laid-out line), or None if it moved."""
+    try:
+        from weasyprint.formatting_structure.boxes import LineBox
+    except ImportError:
+        return None
+    return LineBox
+
+
+def box_text(box: Any) -> str | None:
+    """The text a laid-out text box prints (with a hyphen its hyphenation added), or None."""
+    text = getattr(box, "text", None)
+    return text if isinstance(text, str) else None
+
+
 def box_parts(box: Any) -> tuple[Any, str, tuple[Any, ...]]:
     """A box's source element (or None), its element tag ('' if none) and its children."""
     return (
@@ -385,6 +400,25 @@ YAML_MESSAGES["expected '<document start>', but found '<block mapping start>'"] 
     "expected <document start>, but found '<block mapping start>'"
 ]
 YAML_UNKNOWN_TAG = "could not determine a constructor for the tag"
+
+
+def template_place() -> tuple[str | None, int | None]:
+    """The template and template line being rendered where the caller was called from.
+
+    Jinja's compiled templates keep their template in ``__jinja_template__`` (as
+    ``jinja2.debug`` reads it) and ``sys._getframe`` walks the frames; guarded, so that a
+    change upstream costs the line in a message, not the build.
+    """
+    try:
+        frame = sys._getframe(2)
+        while frame is not None:
+            template = frame.f_globals.get("__jinja_template__")
+            if template is not None:
+                return template.name, template.get_corresponding_lineno(frame.f_lineno)
+            frame = frame.f_back
+    except Exception:  # a Python or Jinja without these internals
+        pass
+    return None, None
 
 
 def yaml_message(problem: str) -> tuple[str, str | None] | None:

@@ -105,11 +105,12 @@ def prepare(project: Path, path: Path, draft: bool = False) -> Prepared:
     # and a build starts its PDF worker before it gets here.
     from briefing.numbering import number
     from briefing.parse import parse
+    from briefing.parts import assemble, split
 
     facts = load_letter(project, path)
-    markdown = render_letter(facts, project)
+    markdown = assemble(render_letter(facts, project), facts, project)
     try:
-        letter = number(parse(markdown, replace(facts.meta, concept=draft)))
+        letter = number(split(parse(markdown, replace(facts.meta, concept=draft))))
     except TemplateError as exc:
         raise _locate(exc, facts, project, markdown) from None
     if not draft:

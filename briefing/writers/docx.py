@@ -38,6 +38,7 @@ from docx.text.run import Run
 from briefing import _compat, huisstijl
 from briefing.huisstijl import HouseStyle
 from briefing.model import (
+    AnswersPart,
     BlockQuote,
     Code,
     Emph,
@@ -55,7 +56,7 @@ from briefing.model import (
     Text,
     plain_text,
 )
-from briefing.writers import ooxml
+from briefing.writers import keep, ooxml
 from briefing.writers.ooxml import el, put, put_in
 
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -134,6 +135,7 @@ class _Fmt:
     bold: bool = False
     italic: bool = False
     style: str | None = None
+    superscript: bool = False
 
 
 class _Writer:
@@ -154,6 +156,7 @@ class _Writer:
                        Table: self.table, BlockQuote: self.quote}
         self.inlines = {Text: self.text, Code: self.text, Emph: self.emph, Strong: self.strong,
                         Link: self.link, LineBreak: self.line_break, NoteRef: self.note_ref, Ref: self.ref}
+        self.parts = {AnswersPart: self.answers_part}
 
     def render(self) -> bytes:
         self._prune_template()
@@ -163,9 +166,13 @@ class _Writer:
         self._header(self.section.header, huisstijl.colofon_later(self.meta), first=False)
         body = _Ctx(self.doc.element.body, self.doc)
         self._opening(body)
-        for node in self.letter.blocks:
-            self.block(node, body)
+        self.sequence(self.letter.blocks, body)
         self._closing(body)
+        for part in self.letter.parts:
+            handler = self.parts.get(type(part))
+            if handler is None:
+                raise TypeError(f"DOCX writer: unknown part {type(part).__name__}")
+            handler(part, body)
         self._footnotes()
         for story in self._stories():
             _close_cells(story)
@@ -243,9 +250,17 @@ class _Writer:
         tabs = el("w:tabs")
         tabs.append(el("w:tab", val="left", pos=_tw(hs.footnote_indent)))
         put_in(s.element, "w:pPr", tabs)
-        ref = self._cstyle("footnote reference", "FootnoteReference", builtin=True)
-        ref.font.superscript = True
+        # The note's number in the text is raised and small (as the PDF's call); in the note
+        # itself it is at the note's size on the line. LibreOffice sets the latter with the
+        # style alone, whatever the run says, so the style is not raised: the calls are.
+        self._cstyle("footnote reference", "FootnoteReference", builtin=True)
         self._cstyle("Hyperlink", "Hyperlink", builtin=True).font.underline = True
+        # An address (https://…, info@rvo.nl) is printed whole: no language, so neither Word
+        # nor LibreOffice hyphenates it (nor checks its spelling).
+        s = self._cstyle("Webadres", "Webadres")
+        s.base_style = self.st["Hyperlink"]
+        put(s.element.get_or_add_rPr(), el("w:noProof"))
+        put(s.element.get_or_add_rPr(), el("w:lang", val="zxx", eastAsia="zxx", bidi="zxx"))
         for name, num_id in (("List Bullet", NUM_BULLET), ("List Number", NUM_DECIMAL)):
             s = self._pstyle(name, name.replace(" ", ""), builtin=True, after=hs.body_leading)
             put(s.element.get_or_add_pPr(), ooxml.num_pr(num_id))
@@ -276,9 +291,24 @@ class _Writer:
         s = self._pstyle("Concept", "Concept", size=14, leading=14)
         s.font.bold = True
         s.font.color.rgb = RGBColor(0x99, 0x99, 0x99)
+        # The answers part (DESIGN §4a): its title and labels are styles, so that a Word user
+        # restyles them once; the title starts a new page. Outline levels for Word's navigation.
+        s = self._pstyle("Antwoorden titel", "Antwoordentitel", after=hs.body_leading)
+        s.font.bold = True
+        s.paragraph_format.page_break_before = True
+        s.paragraph_format.keep_with_next = True
+        put(s.element.get_or_add_pPr(), el("w:outlineLvl", val=0))
+        for name, ident in (("Vraag label", "Vraaglabel"), ("Antwoord label", "Antwoordlabel")):
+            s = self._pstyle(name, ident)
+            s.font.bold = True
+            s.paragraph_format.keep_with_next = True
+            s.paragraph_format.keep_together = True
+            put(s.element.get_or_add_pPr(), el("w:outlineLvl", val=1))
+        self._pstyle("Vraag", "Vraag", after=hs.body_leading)
         # Only running text is hyphenated, as in the PDF (hyphens: manual in letter.css.j2).
-        for name in ("Heading 1", "Heading 2", "Heading 3", "Tabeltekst", "Retouradres", "Adres",
-                     "Colofon", "Woordmerk", "Datum en betreft", "Ondertekening"):
+        for name in ("Heading 1", "Heading 2", "Heading 3", "Tabeltekst", "footnote text", "Retouradres",
+                     "Adres", "Colofon", "Woordmerk", "Datum en betreft", "Ondertekening", "Antwoorden titel",
+                     "Vraag label", "Antwoord label"):
             put(self.st[name].element.get_or_add_pPr(), el("w:suppressAutoHyphens"))
 
     def _pstyle(self, name: str, ident: str, *, builtin: bool = False, base: str = "Normal",
@@ -453,6 +483,18 @@ class _Writer:
             if i == 0:
                 para.paragraph_format.space_before = Pt(hs.body_leading)
 
+    def answers_part(self, part: AnswersPart, body: _Ctx) -> None:
+        """The answers, from a new page: the title line, then per answer its questions
+        (``Vraag n`` + the question) and ``Antwoord n`` + the answer; no numbers, no signature."""
+        self.run_inlines(part.title, self._para(body, "Antwoorden titel"), body)
+        for answer in part.answers:
+            for question in answer.questions:
+                self._para(body, "Vraag label").add_run(question.label)
+                self.run_inlines(question.inlines, self._para(body, "Vraag"), body)
+            self._para(body, "Antwoord label").add_run(answer.label)
+            for node in answer.blocks:
+                self.block(node, body)
+
     def _signature(self, ctx: _Ctx, naam_ctx: _Ctx, signer, *, first_row: bool) -> None:
         functie = self._para(ctx, "Ondertekening")
         functie.add_run(signer.functie)
@@ -506,7 +548,7 @@ class _Writer:
             if later.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is None:
                 put_in(later, "w:pPr", el("w:ind", left=indent, firstLine=0))
         # The note's own number, then a tab: as in the PDF, the number hangs before the
-        # text, on the line (Word honours the run's baseline; LibreOffice raises it anyway).
+        # text, on the line and at the note's size (the style is not raised; LibreOffice reads only it).
         mark = el("w:r")
         mark.append(el("w:rPr"))
         mark[0].append(el("w:rStyle", val="FootnoteReference"))
@@ -600,19 +642,28 @@ class _Writer:
             raise TypeError(f"DOCX writer: unknown block {type(node).__name__}")
         handler(node, ctx)
 
+    def sequence(self, nodes, ctx: _Ctx) -> None:
+        """A run of blocks; an intro line ("… luiden:") keeps with the list or table after it."""
+        intros = keep.intros(nodes)
+        for i, node in enumerate(nodes):
+            self.block(node, ctx)
+            if i in intros:
+                put(ctx.element.findall(qn("w:p"))[-1].get_or_add_pPr(), el("w:keepNext"))
+
     def heading(self, node: Heading, ctx: _Ctx) -> None:
         if node.level not in (1, 2, 3):
             raise TypeError(f"DOCX writer: heading level {node.level} (only 1–3)")
         para = self._para(ctx, f"Heading {node.level}")
         if self.numbered and node.number is None:
             put(_compat.docx_element(para).get_or_add_pPr(), ooxml.num_pr(0))  # this heading is not numbered
+        inlines = keep.unbreakable_hyphens(node.inlines)  # no line break after "Innovatie-"
         if node.id:
             start, end = ooxml.bookmark(bookmark_name("_Ref_", node.id), self._bookmark_id())
             _compat.docx_element(para).append(start)
-            self.run_inlines(node.inlines, para, ctx)
+            self.run_inlines(inlines, para, ctx)
             _compat.docx_element(para).append(end)
         else:
-            self.run_inlines(node.inlines, para, ctx)
+            self.run_inlines(inlines, para, ctx)
 
     def paragraph(self, node: Paragraph, ctx: _Ctx) -> None:
         para = self._para(ctx)
@@ -664,8 +715,7 @@ class _Writer:
 
     def quote(self, node: BlockQuote, ctx: _Ctx) -> None:
         inner = replace(ctx, style="Quote", quote_depth=ctx.quote_depth + 1)
-        for child in node.blocks:
-            self.block(child, inner)
+        self.sequence(node.blocks, inner)
 
     # ------------------------------------------------------------------ inlines
 
@@ -686,8 +736,17 @@ class _Writer:
             run.bold = True
         if fmt.italic:
             run.italic = True
-        if text:
-            run.text = text
+        if fmt.superscript:
+            run.font.superscript = True
+        if keep.NON_BREAKING_HYPHEN not in text:
+            if text:
+                run.text = text
+            return run
+        for i, part in enumerate(text.split(keep.NON_BREAKING_HYPHEN)):
+            if i:  # Word's own non-breaking hyphen: printed and copied as "-"
+                r.append(el("w:noBreakHyphen"))
+            if part:
+                run.add_text(part)
         return run
 
     def text(self, node: Text | Code, para, ctx, fmt, target) -> None:
@@ -703,7 +762,8 @@ class _Writer:
         hyperlink = el("w:hyperlink", history=1)
         hyperlink.set(qn("r:id"), para.part.relate_to(node.target, RT.HYPERLINK, is_external=True))
         target.append(hyperlink)
-        self.run_inlines(node.children, para, ctx, replace(fmt, style="Hyperlink"), hyperlink)
+        style = "Webadres" if keep.shows_address(node) else "Hyperlink"
+        self.run_inlines(node.children, para, ctx, replace(fmt, style=style), hyperlink)
 
     def line_break(self, node: LineBreak, para, ctx, fmt, target) -> None:
         self._run(para, target, "", fmt).add_break()
@@ -711,7 +771,7 @@ class _Writer:
     def note_ref(self, node: NoteRef, para, ctx, fmt, target) -> None:
         """A real footnote at the first call; a NOTEREF field to it at a later call.
         Inside a footnote (Word has no notes in notes) the number is plain superscript."""
-        mark = replace(fmt, style="footnote reference")
+        mark = replace(fmt, style="footnote reference", superscript=True)
         name = bookmark_name("_Note_", node.label)
         if ctx.in_note:
             self._run(para, target, str(node.number), mark)
@@ -750,6 +810,8 @@ class _Writer:
             put(rpr, el("w:b"))
         if fmt.italic:
             put(rpr, el("w:i"))
+        if fmt.superscript:
+            put(rpr, el("w:vertAlign", val="superscript"))
         return rpr if len(rpr) else None
 
     def _stories(self):
