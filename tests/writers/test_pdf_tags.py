@@ -30,6 +30,7 @@ EXAMPLES = ("armenie-azerbeidzjan", "geannoteerde-agenda-rbz")
 PDFA = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-2a", "pdf/a-3a")
 BIN = Path(sys.executable).parent
 ALL = (*EXAMPLES, "alles")
+ANSWERS = "vragen-sjoerdsma"  # the example of answers to parliamentary questions (a cover letter + answers)
 
 
 @functools.cache
@@ -56,7 +57,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The default (PDF/UA-1) PDFs of both examples and the every-element letter."""
     folder = tmp_path_factory.mktemp("pdf")
     out = {}
-    for name in ALL:
+    for name in (*ALL, ANSWERS):
         out[name] = folder / f"{name}.pdf"
         out[name].write_bytes(render_pdf(letter_named(name), STYLE, base_dir=ROOT))
     return out
@@ -105,7 +106,7 @@ def test_reading_order_head_address_colofon_body_closing_notes(pdfs: dict[str, P
     assert texts.count("") == 0
 
 
-@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("name", [*ALL, ANSWERS])
 def test_page_numbers_and_repeated_colofon_are_pagination_artifacts(pdfs: dict[str, Path], name: str) -> None:
     tree = tags.read(pdfs[name])
     pages = len(pikepdf.open(pdfs[name]).pages)
@@ -151,7 +152,7 @@ def test_a_list_broken_by_a_page_is_one_list_with_its_nested_list_in_the_item(pd
     assert len({e.page for e in nested.walk() if e.text}) >= 2, "the nested list should cross the break"
 
 
-@pytest.mark.parametrize("name", ["geannoteerde-agenda-rbz", "alles"])
+@pytest.mark.parametrize("name", ["geannoteerde-agenda-rbz", "alles", ANSWERS])
 def test_footnotes_are_notes_and_calls_link_to_them(pdfs: dict[str, Path], name: str) -> None:
     tree = tags.read(pdfs[name])
     notes = tree.root.find("Note")
@@ -293,7 +294,7 @@ def outloud(path: Path) -> list[str]:
 # as skipped, not as a finding. test_reading_order_… and the heading check below cover it.
 
 
-@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("name", [*ALL, ANSWERS])
 def test_checkers_find_nothing(pdfs: dict[str, Path], name: str) -> None:
     assert pdfua(pdfs[name]) == []
     assert outloud(pdfs[name]) == []  # ORD-001 included: labels and colofon painted in tree order
