@@ -140,7 +140,9 @@ class Mark:
 
 
 Phrase = tuple[str, Sequence[tuple[int, int]]]  # a sentence, and the spans of it to highlight
-_HYPHEN_BREAK = "\u2010\r\n"  # WeasyPrint's hyphenation: U+2010, then pdfium's line break
+# A word split by hyphenation, as pdfium gives it: WeasyPrint's U+2010 and a line break, or,
+# where the hyphen is marked as a soft hyphen (/ActualText U+00AD, issue 11), pdfium's U+FFFE.
+_HYPHEN_BREAKS = ("\u2010\r\n", "\ufffe\r\n", "\ufffe")
 _FOOTNOTE_CALL = re.compile(r"\[\^[^\]]*\]")
 
 
@@ -176,8 +178,9 @@ def _page_text(textpage: pdfium.PdfTextPage) -> PageText:
     index: list[int] = []
     i = 0
     while i < len(raw):
-        if raw.startswith(_HYPHEN_BREAK, i):
-            i += len(_HYPHEN_BREAK)
+        hyphen = next((h for h in _HYPHEN_BREAKS if raw.startswith(h, i)), None)
+        if hyphen is not None:
+            i += len(hyphen)
             continue
         char = raw[i]
         if char.isspace():
