@@ -140,7 +140,10 @@ class Mark:
 
 
 Phrase = tuple[str, Sequence[tuple[int, int]]]  # a sentence, and the spans of it to highlight
-_HYPHEN_BREAK = "\u2010\r\n"  # WeasyPrint's hyphenation: U+2010, then pdfium's line break
+# A word hyphenated at a line's end, as PDFium gives it: WeasyPrint's hyphen U+2010 and a line
+# break; or, where the PDF marks the hyphen as such (tagged PDF), U+FFFE (or a soft hyphen)
+# with or without the line break.
+_HYPHEN_BREAKS = ("\u2010\r\n", "\ufffe\r\n", "\u00ad\r\n", "\ufffe", "\u00ad")
 _FOOTNOTE_CALL = re.compile(r"\[\^[^\]]*\]")
 
 
@@ -176,8 +179,9 @@ def _page_text(textpage: pdfium.PdfTextPage) -> PageText:
     index: list[int] = []
     i = 0
     while i < len(raw):
-        if raw.startswith(_HYPHEN_BREAK, i):
-            i += len(_HYPHEN_BREAK)
+        hyphen = next((h for h in _HYPHEN_BREAKS if raw.startswith(h, i)), None)
+        if hyphen:
+            i += len(hyphen)
             continue
         char = raw[i]
         if char.isspace():
