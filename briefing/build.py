@@ -170,6 +170,7 @@ def build(
     output = root / "output"
     results: list[BuildResult] = []
     problems: list[InputError] = []
+    outputs.check_state(output)
     with outputs.project_lock(output):
         job = _Job(root, style, output, tuple(formats), draft, force, pdf_variant)
         for outcome in _build_all(job, paths, jobs, progress):
@@ -200,7 +201,7 @@ def _build_one(
 ) -> BuildResult:
     start = time.perf_counter()
     name = path.stem
-    manifest = outputs.Manifest(output, name)
+    manifest = outputs.Manifest(output, name, ignore_damage=force)
     targets = {fmt: output / f"{name}.{fmt}" for fmt in formats}
     digest = digest or _inputs_digest(root, path, style, formats, draft, pdf_variant)
     if not force and _unchanged(manifest, digest, targets.values()):
@@ -208,16 +209,14 @@ def _build_one(
 
     prepared = prepare(root, path, draft)
     docx = targets.get("docx")
-    kept: list[Path] = []
-    if docx is not None and outputs.edited_since_build(docx, manifest):
-        if not force:
-            raise InputError(
-                f"{docx.name} is gewijzigd sinds briefing het schreef (bewerkt in Word?); "
-                "het bestand is niet overschreven",
-                file=docx.relative_to(root),
-                hint="gebruik --force om opnieuw te bouwen; de bewerkte versie wordt dan eerst bewaard",
-            )
-        kept.append(outputs.keep_copy(docx))
+    edited = docx is not None and outputs.edited_since_build(docx, manifest)
+    if edited and not force:
+        raise InputError(
+            f"{docx.name} is gewijzigd sinds briefing het schreef (bewerkt in Word?); "
+            "het bestand is niet overschreven",
+            file=docx.relative_to(root),
+            hint="gebruik --force om opnieuw te bouwen; de bewerkte versie wordt dan eerst bewaard",
+        )
 
     # With a pool, the PDF is made in a worker while this process makes the rest.
     pdf = None
@@ -231,16 +230,22 @@ def _build_one(
     redline = _redline(output, name, prepared.letter, style, data.get("docx")) if "docx" in formats else None
     if pdf is not None:
         data["pdf"] = _worker_result(pdf, lambda: _render("pdf", prepared.letter, style, pdf_variant, root))
-    for fmt, blob in data.items():
-        outputs.write_atomic(targets[fmt], blob)
-    written = [targets[f] for f in formats]
-    if redline is not None:
-        outputs.write_atomic(*redline)
-        written.append(redline[0])
-    files = dict(manifest.data.get("files", {}))
-    files.update({targets[fmt].name: outputs.sha256(blob) for fmt, blob in data.items()})
-    manifest.save(digest, files)
-    snapshot.save(output, name, prepared.letter, snapshot.letter_facts(prepared.facts))
+    # All of the letter's files change together, or none does (a full disk, a kill).
+    kept: list[Path] = []
+    with outputs.Transaction(output, name) as transaction:
+        if edited:  # --force: the edited DOCX is kept aside, only if the build succeeds
+            kept.append(transaction.stage_copy(docx))
+        for fmt, blob in data.items():
+            transaction.stage(targets[fmt], blob)
+        written = [targets[f] for f in formats]
+        if redline is not None:
+            transaction.stage(*redline)
+            written.append(redline[0])
+        files = dict(manifest.data.get("files", {}))
+        files.update({targets[fmt].name: outputs.sha256(blob) for fmt, blob in data.items()})
+        manifest.save(digest, files, transaction)
+        snapshot.save(output, name, prepared.letter, snapshot.letter_facts(prepared.facts), transaction)
+        transaction.commit()
     return BuildResult(name, tuple(written), False, tuple(kept), time.perf_counter() - start)
 
 
@@ -345,6 +350,8 @@ def _build_all(
         if isinstance(outcome, BriefingError) and not isinstance(outcome, Problems | InputError):
             raise outcome
 
+    for path in paths:  # a build cut short (killed while renaming its files) is finished first
+        outputs.recover(job.output, path.stem)
     digests = {path: job.digest(path) for path in paths}
     todo = [path for path in paths if job.needs_build(path, digests[path])]
     for path in paths:
