@@ -24,6 +24,11 @@ from briefing.model import Afzender, Meta, Ondertekenaar
 __all__ = ["LetterFacts", "letter_files", "load_letter", "shared_files"]
 
 DEFAULT_AANHEF = "Geachte voorzitter,"
+# Limits that keep a hostile or mistaken file from exhausting time or memory. A real
+# letter is far below them: the largest example is about 200 values, 4 levels deep.
+MAX_DEPTH = 50  # levels of nesting, counted through aliases
+MAX_VALUES = 100_000  # values once every alias (*naam) is expanded
+MAX_DIGITS = 25  # digits of a whole number (the number filters work up to 10^27)
 SUFFIXES = (".yaml", ".yml")
 # Names the template environment defines as functions; a fact of that name would hide them.
 RESERVED = frozenset({"brief", "ref", "periode"})
@@ -81,6 +86,34 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self.file = file
         self.problems: list[FactsError] = []
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        # PyYAML composes recursively: 300 levels of [[[…]]] end in a RecursionError.
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise FactsError(
+                    f"de gegevens zijn dieper genest dan {MAX_DEPTH} niveaus", self.file, mark.line + 1,
+                    mark.column + 1, hint="een brief heeft zelden meer dan een paar niveaus nodig",
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int | str:
+        digits = sum(c.isdigit() for c in node.value)
+        if digits > MAX_DIGITS:
+            self.problems.append(
+                FactsError(
+                    f"een getal van {digits} cijfers is te groot voor een brief", self.file,
+                    node.start_mark.line + 1, node.start_mark.column + 1,
+                    hint=f"hoogstens {MAX_DIGITS} cijfers; is het een code, zet die tussen aanhalingstekens",
+                )
+            )
+            return str(node.value)
+        return super().construct_yaml_int(node)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, yaml.MappingNode):
@@ -120,6 +153,60 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
+def _check_size(root: yaml.Node, file: str) -> None:
+    """Refuse aliases that refer to themselves, and data that aliases blow up beyond the limits.
+
+    ``a: &a [1, *a]`` has no end; nine levels of nine aliases each (a "billion laughs")
+    is a few lines that expand to 387 million values. Both are found on the parsed nodes,
+    before any value is built, in time proportional to the file.
+    """
+    size: dict[int, int] = {}  # expanded number of values below a node, by id
+    depth: dict[int, int] = {}
+    active: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            active.discard(key)
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
+            mark = node.start_mark
+            if size[key] > MAX_VALUES:
+                raise FactsError(
+                    f"de verwijzingen (*naam) maken de gegevens te groot: meer dan {MAX_VALUES:,} waarden"
+                    .replace(",", "."), file, mark.line + 1, mark.column + 1,
+                    hint="gebruik minder verwijzingen naar verwijzingen",
+                )
+            if depth[key] > MAX_DEPTH:
+                raise FactsError(
+                    f"de gegevens zijn (via verwijzingen) dieper genest dan {MAX_DEPTH} niveaus",
+                    file, mark.line + 1, mark.column + 1,
+                )
+            continue
+        if key in size:
+            continue
+        if key in active:
+            mark = node.start_mark
+            raise FactsError(
+                "een verwijzing (*naam) verwijst naar zichzelf", file, mark.line + 1, mark.column + 1,
+                hint="een anker (&naam) kan niet binnen zijn eigen waarde gebruikt worden",
+            )
+        active.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in size)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 # PyYAML's messages for the mistakes people make most, in Dutch.
 _YAML_MESSAGES = {
@@ -148,6 +235,10 @@ _YAML_MESSAGES = {
     ),
     "found undefined alias": ("onbekende verwijzing (alias)", "definieer eerst het anker met &naam"),
     "found unhashable key": ("een sleutel moet een naam zijn, geen lijst of mapping", None),
+    "but found another document": (
+        "een briefbestand bevat één YAML-document; hier begint een tweede ('---')",
+        "haal de regel '---' en wat erna komt weg, of zet het in een eigen bestand",
+    ),
     "expected <document start>, but found '<block mapping start>'": (
         "onverwacht inspringen", "begin de sleutels bovenaan zonder spaties",
     ),
@@ -188,6 +279,8 @@ def _read_yaml(path: Path, shown: Path) -> tuple[Any, dict[str, int], list[Facts
         ) from None
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_size(node, str(shown))
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(exc, shown, text) from None
@@ -359,14 +452,41 @@ def _check_fact_names(data: dict[Any, Any], lines: dict[str, int], shown: Path) 
     for key in data:
         if not isinstance(key, str):
             yield FactsError(
-                f"de naam van een feit moet tekst zijn, niet {schema.kind_of(key)} ({key!r})",
-                shown, lines.get(str(key)), hint="begin de naam met een letter",
+                f"de naam van een feit moet tekst zijn, niet {schema.kind_of(key)} ({_as_written(key)})",
+                shown, _key_line(key, lines), hint="begin de naam met een letter",
             )
         elif key in RESERVED and key != "brief":
             yield FactsError(
                 f"'{key}' is de naam van een sjabloonfunctie en kan geen feit zijn", shown, lines.get(key),
                 hint="kies een andere naam",
             )
+
+
+def _as_written(key: Any) -> str:
+    """A key as YAML spells it: ``2022-01-01``, ``null``, ``true`` (not Python's repr)."""
+    if isinstance(key, date):
+        return key.isoformat()
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return str(key).lower()
+    return str(key)
+
+
+def _key_line(key: Any, lines: dict[str, int]) -> int | None:
+    """The line of a top-level key that YAML read as something other than text
+    (``null:``, ``true:``, ``2022-01-01:``, ``12:``), found by reading each key as YAML does."""
+    if str(key) in lines:
+        return lines[str(key)]
+    for written, line in lines.items():
+        if written and "." not in written:
+            try:
+                value = yaml.safe_load(written)
+            except yaml.YAMLError:
+                continue
+            if type(value) is type(key) and value == key:
+                return line
+    return None
 
 
 def _load_shared(project: Path) -> tuple[dict[str, Any], dict[str, Path], list[FactsError]]:
