@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from briefing import huisstijl, outputs, parallel, placeholders, snapshot
+from briefing import huisstijl, limits, outputs, parallel, placeholders, snapshot
 from briefing.errors import (
     BriefingError,
     InputError,
@@ -107,7 +107,8 @@ def prepare(project: Path, path: Path, draft: bool = False) -> Prepared:
     from briefing.parse import parse
 
     facts = load_letter(project, path)
-    markdown = render_letter(facts, project)
+    # In a process of its own, bounded in time and memory: a template is code the user wrote.
+    markdown = limits.run_limited(render_letter, facts, project, file=_rel(facts.template, project))
     try:
         letter = number(parse(markdown, replace(facts.meta, concept=draft)))
     except TemplateError as exc:

@@ -37,7 +37,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import missing
 from markupsafe import Markup
 
-from briefing import characters, dutch
+from briefing import characters, dutch, limits
 from briefing.errors import InputError, TemplateError
 from briefing.facts import LetterFacts
 from briefing.schema import BRIEF_KEYS
@@ -280,7 +280,7 @@ _SIGNATURES: dict[str, Callable[..., Any]] = {
 def environment(templates: Path) -> SandboxedEnvironment:
     """The sandboxed environment for one templates folder (cached: built once per process)."""
     folder = Path(templates).resolve()
-    env = SandboxedEnvironment(
+    env = limits.LimitedSandbox(
         loader=_Loader(folder),
         undefined=_Undefined,
         trim_blocks=True,
@@ -359,7 +359,7 @@ def render_letter(facts: LetterFacts, project: Path) -> str:
     name = facts.template.resolve().relative_to(folder).as_posix()
     context = {**facts.facts, "brief": facts.brief}
     try:
-        return env.get_template(name).render(context)
+        return limits.capped(env.get_template(name).generate(context))
     except Exception as exc:  # every failure becomes one Dutch message with file and line
         raise _template_error(exc, facts, folder) from None
 
@@ -394,7 +394,12 @@ def _template_error(exc: Exception, facts: LetterFacts, folder: Path) -> Templat
     if isinstance(exc, ValueError | ArithmeticError | LookupError):
         return error(str(exc))
     if isinstance(exc, RecursionError):
-        return error("het sjabloon neemt zichzelf op (include zonder einde)")
+        return error("het sjabloon neemt zichzelf op of roept zichzelf aan, zonder einde (include of macro)")
+    if isinstance(exc, MemoryError):
+        return error(
+            f"het sjabloon vraagt te veel geheugen (meer dan {limits.MAX_MEMORY >> 20} MB)",
+            "een lus of tekst die enorm groot wordt?",
+        )
     return error(f"fout bij het invullen van het sjabloon: {type(exc).__name__}: {exc}")
 
 
