@@ -39,6 +39,7 @@ from briefing.model import (
     Text,
     plain_text,
 )
+from briefing.writers.tables import LONG_TABLE, column_widths
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -65,7 +66,7 @@ def render_html(letter: Letter, style: HouseStyle) -> str:
 def build_html(letter: Letter, style: HouseStyle, css: str | None = None) -> str:
     """The letter as HTML; without ``css`` the stylesheet is left to the caller."""
     meta = letter.meta
-    writer = _BodyWriter({note.label: note for note in letter.footnotes})
+    writer = _BodyWriter({note.label: note for note in letter.footnotes}, style=style)
     title = f"{huisstijl.CONCEPT} – {meta.betreft}" if meta.concept else meta.betreft
     return environment().get_template("letter.html.j2").render(
         meta=meta,
@@ -111,6 +112,7 @@ class _BodyWriter:
 
     footnotes: dict[str, Footnote]
     placed: set[str] = field(default_factory=set)
+    style: HouseStyle = field(default_factory=HouseStyle)
 
     def block(self, node: object) -> Markup:
         """HTML for one block node."""
@@ -182,7 +184,15 @@ def _table(w: _BodyWriter, t: Table) -> Markup:
         Markup("<tr>{}</tr>").format(Markup("").join(cell("td", c, i) for i, c in enumerate(row)))
         for row in t.rows
     )
-    return Markup("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(head, rows)
+    table, columns = Markup("<table>"), Markup("")
+    if len(t.rows) > LONG_TABLE:  # the DOCX's column widths, fixed: linear time (see tables.py)
+        widths = column_widths(t, w.style.text_width, w.style.body_size)
+        table = Markup('<table style="table-layout: fixed; width: {:.2f}mm">').format(sum(widths))
+        columns = Markup("<colgroup>{}</colgroup>").format(
+            Markup("").join(Markup('<col style="width: {:.2f}mm">').format(width) for width in widths)
+        )
+    body = Markup("<thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(head, rows)
+    return table + columns + body
 
 
 def _blockquote(w: _BodyWriter, q: BlockQuote) -> Markup:
