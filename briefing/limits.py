@@ -9,9 +9,11 @@ Two layers keep a letter within seconds and bounded memory:
   as ``'x'.center(10**9)`` allocates before any later check, and no signal interrupts
   it), a budget for ``range()`` over the whole render, and a cap on the rendered text;
 - :func:`run_limited`, which runs the render in a forked process with an address-space
-  limit and a timer (Python-level work is stopped with its template line after
-  ``SOFT_SECONDS``; anything still running at ``HARD_SECONDS`` is killed). Where the
-  system cannot fork, the render runs here, with the first layer only.
+  limit and limits on processor time (Python-level work is stopped with its template
+  line after ``SOFT_SECONDS``; the system ends the process at ``HARD_SECONDS``; one
+  that waits without working is killed after ``WALL_SECONDS``). Processor time, not the
+  clock, so that a busy machine does not fail a big letter. Where the system cannot
+  fork, the render runs here, with the sandbox and the soft limit only.
 
 Every limit reached is a :class:`LimitError` (a ``ValueError``), which the renderer
 reports as a template problem at its line, in Dutch.
@@ -45,6 +47,7 @@ __all__ = [
     "MAX_MEMORY",
     "MAX_TEXT",
     "SOFT_SECONDS",
+    "WALL_SECONDS",
     "LimitError",
     "LimitedSandbox",
     "capped",
@@ -56,8 +59,9 @@ MAX_OUTPUT = 2_000_000  # characters of a letter's rendered Markdown
 MAX_BITS = 4_000  # a whole number made in a template: about 1,200 digits
 MAX_WIDTH = 10_000  # a width or precision in a format ('{:>10}', '%10s', center(10))
 MAX_RANGE_TOTAL = 1_000_000  # numbers produced by every range() of one render together
-SOFT_SECONDS = 5.0  # Python-level work is stopped here, with its template line
-HARD_SECONDS = 10.0  # the render's process is killed here
+SOFT_SECONDS = 5.0  # processor seconds: Python-level work is stopped here, with its template line
+HARD_SECONDS = 10.0  # processor seconds: the system ends the render's process here
+WALL_SECONDS = 60.0  # seconds on the clock: a render process still there is killed
 MAX_MEMORY = 1 << 30  # bytes a render may add to the process's address space
 
 T = TypeVar("T")
@@ -343,14 +347,19 @@ def run_limited(func: Callable[..., T], *args: Any, what: str = "het sjabloon", 
 
                 with contextlib.suppress(ValueError, OSError):
                     resource.setrlimit(resource.RLIMIT_AS, (base + MAX_MEMORY, resource.RLIM_INFINITY))
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            signal.signal(signal.SIGALRM, _on_alarm)
-            signal.setitimer(signal.ITIMER_REAL, SOFT_SECONDS)
+            for name in ("SIGINT", "SIGTERM", "SIGHUP"):  # the parent's handlers are no use here
+                if hasattr(signal, name):
+                    signal.signal(getattr(signal, name), signal.SIG_DFL)
+                with contextlib.suppress(ValueError, OSError):
+                    hard = math.ceil(HARD_SECONDS)
+                    resource.setrlimit(resource.RLIMIT_CPU, (hard, hard + 1))  # SIGXCPU, then SIGKILL
+            signal.signal(signal.SIGPROF, _on_alarm)
+            signal.setitimer(signal.ITIMER_PROF, SOFT_SECONDS)
             try:
                 outcome: tuple[str, Any] = ("ok", func(*args))
             except BaseException as exc:  # handed to the parent, which raises it
                 outcome = ("error", exc)
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.setitimer(signal.ITIMER_PROF, 0)
             try:
                 blob = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
             except Exception as exc:  # an exception that cannot be pickled: its text
@@ -364,7 +373,7 @@ def run_limited(func: Callable[..., T], *args: Any, what: str = "het sjabloon", 
             os._exit(status)
     os.close(write_fd)
     chunks: list[bytes] = []
-    deadline = time.monotonic() + HARD_SECONDS
+    deadline = time.monotonic() + WALL_SECONDS
     killed = False
     try:
         while True:
@@ -384,11 +393,15 @@ def run_limited(func: Callable[..., T], *args: Any, what: str = "het sjabloon", 
         with contextlib.suppress(OSError):
             if killed or not chunks:
                 os.kill(pid, signal.SIGKILL)
+        status, cpu = 0, 0.0
         with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
-    if killed:
+            _, status, usage = os.wait4(pid, 0)
+            cpu = usage.ru_utime + usage.ru_stime
+    ended = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+    if killed or ended == signal.SIGXCPU or (ended == signal.SIGKILL and cpu >= HARD_SECONDS - 0.5):
+        seconds = WALL_SECONDS if killed else HARD_SECONDS
         raise TemplateError(
-            f"het invullen van {what} duurt te lang (meer dan {HARD_SECONDS:g} s) en is gestopt", file,
+            f"het invullen van {what} duurt te lang (meer dan {seconds:g} s) en is gestopt", file,
             hint="een lus die niet ophoudt, of een berekening met enorme getallen?",
         )
     try:
@@ -404,14 +417,14 @@ def run_limited(func: Callable[..., T], *args: Any, what: str = "het sjabloon", 
 
 
 def _run_here(func: Callable[..., T], args: tuple[Any, ...]) -> T:
-    """The call in this process, with the soft timer where signals can be used (main thread)."""
-    timer = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    """The call in this process, with the soft limit where signals can be used (main thread)."""
+    timer = hasattr(signal, "ITIMER_PROF") and threading.current_thread() is threading.main_thread()
     if not timer:
         return func(*args)
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, SOFT_SECONDS)
+    previous = signal.signal(signal.SIGPROF, _on_alarm)
+    signal.setitimer(signal.ITIMER_PROF, SOFT_SECONDS)
     try:
         return func(*args)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)

@@ -121,10 +121,27 @@ def _warm(language: str, pdf: bool) -> None:
     """Runs once in each new worker: pay the PDF writer's start-up costs before the first letter."""
     global _in_worker
     _in_worker = True
+    _end_with_parent()
     # The DOCX writer is left to its first use: a worker beside a DOCX made in the parent
     # only makes the PDF, and this warm-up is the longest step of a single letter's build.
     if pdf:
         _import_pdf_writer(language)
+
+
+def _end_with_parent() -> None:
+    """A worker ends when its parent does, whether it stops cleanly or is killed (Linux), and
+    is stopped by SIGTERM/SIGHUP plainly (not by the parent's handlers, inherited by the fork)."""
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    with contextlib.suppress(Exception):  # not on Linux: the parent's clean-up ends the workers
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:  # the parent ended before the line above: end now
+        os._exit(0)
 
 
 def _import_pdf_writer(language: str) -> None:
