@@ -385,6 +385,9 @@ def load_letter(project: Path, letter_file: Path) -> LetterFacts:
     project = Path(project)
     path = Path(letter_file)
     shown = _display(path, project)
+    outside = _outside(path, project)
+    if outside is not None:
+        raise outside
     data, lines, problems = _read_yaml(path, shown)
 
     if data is None:
@@ -489,6 +492,24 @@ def _key_line(key: Any, lines: dict[str, int]) -> int | None:
     return None
 
 
+def _outside(file: Path, project: Path) -> FactsError | None:
+    """The problem with a facts file that is (or links to) a file outside the project's facts/.
+
+    Nothing outside the project is read: a link ``facts/_x.yaml`` → ``/etc/…`` would print
+    that file's contents into a letter (templates are refused the same way)."""
+    folder = (project / "facts").resolve()
+    if file.resolve().is_relative_to(folder):
+        return None
+    try:
+        shown = file.absolute().relative_to(project.absolute())  # the link, not its target
+    except ValueError:
+        shown = file
+    return FactsError(
+        f"'{file.name}' ligt buiten facts/ (of verwijst daarnaar)", shown,
+        hint="kopieer het bestand naar facts/ in plaats van ernaar te verwijzen",
+    )
+
+
 def _load_shared(project: Path) -> tuple[dict[str, Any], dict[str, Path], list[FactsError]]:
     """Shared facts by name, the files they came from, and their problems."""
     values: dict[str, Any] = {}
@@ -508,6 +529,10 @@ def _load_shared(project: Path) -> tuple[dict[str, Any], dict[str, Path], list[F
                 FactsError(f"gedeelde feiten '{name}' staan in twee bestanden", shown,
                            hint=f"ook in {_display(files[name], project).as_posix()}")
             )
+            continue
+        outside = _outside(file, project)
+        if outside is not None:
+            problems.append(outside)
             continue
         try:
             data, _, soft = _read_yaml(file, shown)
