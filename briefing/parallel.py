@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import hashlib
 import marshal
 import os
 from collections.abc import Iterable
@@ -157,7 +158,9 @@ def load_hyphenation(language: str) -> None:
     pyphen parses a dictionary's patterns on first use (Dutch: ≈ 0.2 s of every cold
     PDF) and keeps it for the life of the process. The parsed patterns are also kept
     in the user's cache folder, which loads in ≈ 0.01 s; the patterns, and so every
-    hyphen, are the same. Without a usable cache, pyphen parses as before.
+    hyphen, are the same. The cache carries a checksum of its content and is checked
+    for pyphen's shape: a damaged one is ignored (pyphen parses as before), so it can
+    never change a PDF.
     """
     import pyphen
 
@@ -187,16 +190,38 @@ def _read_patterns(cache: Path) -> Any:
     import pyphen
 
     try:
-        patterns = marshal.loads(cache.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
+        blob = cache.read_bytes()
+    except OSError:
         return None
-    if not isinstance(patterns, dict) or not patterns:
+    digest, payload = blob[:32], blob[32:]
+    if hashlib.sha256(payload).digest() != digest:  # damaged, or not written by us
+        return None
+    try:
+        patterns = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not _valid_patterns(patterns):
         return None
     hyph = object.__new__(pyphen.HyphDict)  # what HyphDict.__init__ leaves behind
     hyph.patterns = patterns
     hyph.cache = {}
     hyph.maxlen = max(len(key) for key in patterns)
     return hyph
+
+
+def _valid_patterns(patterns: Any) -> bool:
+    """Whether ``patterns`` has the shape of pyphen's: ``{'.aan': (4, (5,)), …}``."""
+    if not isinstance(patterns, dict) or not patterns:
+        return False
+    for key, value in patterns.items():
+        if not (isinstance(key, str) and key and isinstance(value, tuple) and len(value) == 2):
+            return False
+        start, values = value
+        if type(start) is not int or not isinstance(values, tuple):
+            return False
+        if not all(type(v) is int and 0 <= v <= 9 for v in values):
+            return False
+    return True
 
 
 def _write_patterns(cache: Path, hyph: Any) -> None:
@@ -208,5 +233,6 @@ def _write_patterns(cache: Path, hyph: Any) -> None:
     with contextlib.suppress(OSError):  # no cache then: the next process parses again
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(patterns))
+        payload = marshal.dumps(patterns)
+        tmp.write_bytes(hashlib.sha256(payload).digest() + payload)
         os.replace(tmp, cache)

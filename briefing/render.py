@@ -369,7 +369,8 @@ def _template_error(exc: Exception, facts: LetterFacts, folder: Path) -> Templat
         return _syntax_error(exc, folder)
     if isinstance(exc, TemplateError) and exc.file:  # located already (by the loader)
         return exc
-    file, line = _location(exc.__traceback__, folder)
+    locate = _repeated_location if isinstance(exc, RecursionError) else _location
+    file, line = locate(exc.__traceback__, folder)
     file = file or Path("templates") / facts.template.resolve().relative_to(folder)
 
     def error(message: str, hint: str | None = None) -> TemplateError:
@@ -413,6 +414,24 @@ def _location(tb: TracebackType | None, folder: Path) -> tuple[Path | None, int 
             found = (_shown(filename, folder), tb.tb_lineno)
         tb = tb.tb_next
     return found
+
+
+def _repeated_location(tb: TracebackType | None, folder: Path) -> tuple[Path | None, int | None]:
+    """For endless recursion: the outermost template line that repeats (the include or macro
+    call that starts the cycle), not the innermost, which is wherever the limit struck."""
+    places: list[tuple[str, int]] = []
+    prefix = str(folder) + os.sep
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith(prefix):
+            places.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno))
+        tb = tb.tb_next
+    counts: dict[tuple[str, int], int] = {}
+    for place in places:
+        counts[place] = counts.get(place, 0) + 1
+    for place in places:
+        if counts[place] > 1:
+            return _shown(place[0], folder), place[1]
+    return _location(None, folder) if not places else (_shown(places[-1][0], folder), places[-1][1])
 
 
 def _shown(filename: str, folder: Path) -> Path:

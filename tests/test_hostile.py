@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_example
+from conftest import copy_example, edit
 
 from briefing import check
 
@@ -43,3 +43,74 @@ def test_a_letter_linked_from_outside_is_refused(project: Path, tmp_path: Path) 
     (project / "facts" / "gelinkt.yaml").symlink_to(elsewhere)
     problems = [str(p) for p in check(["gelinkt"], project)]
     assert any("ligt buiten facts/" in p for p in problems), problems
+
+
+# --------------------------------------------------------------------------- the hyphenation cache
+
+
+@pytest.mark.parametrize("damage", ["flipped-byte", "other-patterns", "wrong-shape"])
+def test_a_damaged_or_altered_hyphenation_cache_is_not_used(tmp_path: Path, monkeypatch, damage: str) -> None:
+    import marshal
+
+    import pyphen
+
+    from briefing import parallel
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    source = pyphen.LANGUAGES[pyphen.language_fallback("nl-NL")]
+    monkeypatch.delitem(pyphen.hdcache, source, raising=False)
+    parallel.load_hyphenation("nl-NL")
+    parsed = pyphen.hdcache.pop(source)
+    [cache] = (tmp_path / "briefing").glob("*.marshal")
+    blob = cache.read_bytes()
+    if damage == "flipped-byte":  # a disk or copy error
+        blob = blob[:-10] + bytes([blob[-10] ^ 1]) + blob[-9:]
+    elif damage == "other-patterns":  # well-formed, but not what was written
+        patterns = dict(parsed.patterns)
+        patterns[".aan"] = (4, (9,))
+        blob = blob[:32] + marshal.dumps(patterns)
+    else:
+        import hashlib
+
+        payload = marshal.dumps({".aan": "x"})
+        blob = hashlib.sha256(payload).digest() + payload
+    cache.write_bytes(blob)
+    parallel.load_hyphenation("nl-NL")
+    assert pyphen.hdcache[source].patterns == parsed.patterns  # parsed again, not the damaged cache
+
+
+# --------------------------------------------------------------------------- the ends of the calendar
+
+
+@pytest.mark.parametrize(
+    ("datum", "fact", "expected"),
+    [
+        ("0001-03-01", "0001-01-05", "5 januari jl."),
+        ("9999-12-01", "9999-12-31", "31 december a.s."),
+        ("9999-12-01", "0001-01-01", "1 januari 1"),
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_build(project: Path, datum: str, fact: str, expected: str) -> None:
+    edit(project / FACTS, "datum: 2022-12-09", f"datum: {datum}")
+    edit(project / FACTS, "  begin: 2022-09-13", f"  begin: 2022-09-13\n  rand: {fact}")
+    (project / "templates" / "rand.md.j2").write_text(
+        "Op {{ gevechten.rand | datum(relatief=True) }} en {{ periode(gevechten.rand, gevechten.rand, "
+        "relatief=True) }}, een {{ gevechten.rand | datum(weekdag=True) }}.\n", encoding="utf-8")
+    edit(project / FACTS, f"sjabloon: {LETTER}.md.j2", "sjabloon: rand.md.j2")
+    result = run("build", LETTER, "--project", str(project), "--format", "docx", "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(project / "output" / f"{LETTER}.docx").paragraphs)
+    assert f"Op {expected} en {expected}" in text
+
+
+@pytest.mark.parametrize("value", ["10 ** 30", "1e300", "-10 ** 22"])
+@pytest.mark.parametrize("number_filter", ["getal", "bedrag", "procent"])
+def test_huge_numbers_in_filters_are_said_in_dutch(project: Path, value: str, number_filter: str) -> None:
+    with (project / TEMPLATE).open("a", encoding="utf-8") as fh:
+        fh.write(f"\n{{{{ ({value}) | {number_filter} }}}}\n")
+    lines = (project / TEMPLATE).read_text(encoding="utf-8").count("\n")
+    [problem] = check([LETTER], project)
+    assert f"{TEMPLATE}:{lines}: {number_filter}: een getal van" in str(problem)
+    assert "te groot voor een brief" in str(problem)
