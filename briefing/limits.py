@@ -59,6 +59,7 @@ MAX_OUTPUT = 2_000_000  # characters of a letter's rendered Markdown
 MAX_BITS = 4_000  # a whole number made in a template: about 1,200 digits
 MAX_WIDTH = 10_000  # a width or precision in a format ('{:>10}', '%10s', center(10))
 MAX_RANGE_TOTAL = 1_000_000  # numbers produced by every range() of one render together
+MAX_INCLUDE_DEPTH = 25  # templates included within templates
 SOFT_SECONDS = 5.0  # processor seconds: Python-level work is stopped here, with its template line
 HARD_SECONDS = 10.0  # processor seconds: the system ends the render's process here
 WALL_SECONDS = 60.0  # seconds on the clock: a render process still there is killed
@@ -243,6 +244,21 @@ class LimitedSandbox(SandboxedEnvironment):
         super().__init__(*args, **kwargs)
         self.filters.update(_capped_filters())
         self.globals.update(range=_limited_range, lipsum=_lipsum)
+
+    def get_template(self, name: Any, parent: str | None = None, globals: Any = None) -> Any:
+        # Called by every {% include %} while rendering: a template that includes itself
+        # is stopped at a fixed depth, at its include line, before its output piles up.
+        depth, frame = 0, sys._getframe(1)
+        while frame is not None:
+            if frame.f_code.co_name == "root" and frame.f_globals.get("environment") is self:
+                depth += 1
+            frame = frame.f_back
+        if depth > MAX_INCLUDE_DEPTH:
+            raise LimitError(
+                f"sjablonen nemen elkaar meer dan {MAX_INCLUDE_DEPTH} niveaus diep op "
+                "(neemt het sjabloon zichzelf op?)"
+            )
+        return super().get_template(name, parent, globals)
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         check_binop(operator, left, right)
