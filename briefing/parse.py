@@ -251,7 +251,20 @@ def _inlines(inline: SyntaxTreeNode) -> tuple[Inline, ...]:
         else:
             out.append(node)
         comment = False
+    out = [Text(_SPACES.sub(" ", n.text)) if isinstance(n, Text) else n for n in out]
+    if inline.type == "inline":  # a whole block's text: no space at its edges
+        if out and isinstance(out[0], Text):
+            out[0] = Text(out[0].text.lstrip(" "))
+        if out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text.rstrip(" "))
+        out = [n for n in out if not (isinstance(n, Text) and not n.text)]
     return tuple(Text(_ABBREVIATION_DOT.sub(r"\1", n.text)) if isinstance(n, Text) else n for n in out)
+
+
+# Spaces as HTML shows them (and so the PDF): a run of them is one space, and a block's text
+# has none at its edges. The DOCX gets the same text, so both formats say the same; a fact
+# inserted with spaces around it (" Den Haag") does not keep them in one format only.
+_SPACES = re.compile(r"[ \t]{2,}")
 
 
 def _inline(node: SyntaxTreeNode) -> Inline | None:

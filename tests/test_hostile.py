@@ -114,3 +114,25 @@ def test_huge_numbers_in_filters_are_said_in_dutch(project: Path, value: str, nu
     [problem] = check([LETTER], project)
     assert f"{TEMPLATE}:{lines}: {number_filter}: een getal van" in str(problem)
     assert "te groot voor een brief" in str(problem)
+
+
+# --------------------------------------------------------------------------- spaces around a fact
+
+
+def test_spaces_around_a_fact_read_the_same_in_both_formats(project: Path) -> None:
+    from docx import Document
+    from pypdf import PdfReader
+
+    edit(project / FACTS, "door: de vaste commissie voor Buitenlandse Zaken",
+         'door: "   de vaste commissie   voor Buitenlandse Zaken  "')
+    with (project / TEMPLATE).open("a", encoding="utf-8") as fh:
+        fh.write("\n{{ verzoek.door }} sloot de vergadering.\n")
+    result = run("build", LETTER, "--project", str(project), "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    docx = [p.text for p in Document(project / "output" / f"{LETTER}.docx").paragraphs]
+    pdf = " ".join(page.extract_text() for page in PdfReader(project / "output" / f"{LETTER}.pdf").pages)
+    assert any("verzocht de vaste commissie voor Buitenlandse Zaken mij" in p for p in docx)
+    assert "de vaste commissie voor Buitenlandse Zaken sloot de vergadering." in docx
+    flat = " ".join(pdf.split())
+    assert "verzocht de vaste commissie voor Buitenlandse Zaken mij" in flat
+    assert "Zaken sloot de vergadering." in flat
