@@ -4,6 +4,8 @@ huge numbers in the number filters, a damaged hyphenation cache, spaces around a
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -136,3 +138,28 @@ def test_spaces_around_a_fact_read_the_same_in_both_formats(project: Path) -> No
     flat = " ".join(pdf.split())
     assert "verzocht de vaste commissie voor Buitenlandse Zaken mij" in flat
     assert "Zaken sloot de vergadering." in flat
+
+
+# --------------------------------------------------------------------------- words without a break
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
+def test_a_word_without_a_break_stays_on_the_page(project: Path) -> None:
+    word, url = "x" * 3000, "https://example.org/" + "abcdefghij/" * 30
+    with (project / TEMPLATE).open("a", encoding="utf-8") as fh:
+        fh.write(f"\nEen lang woord: {word} en een link {url} hier.\n\n"
+                 f"| Kolom | Adres |\n|---|---|\n| a | {url} |\n| b | {'y' * 300} |\n")
+    result = run("build", LETTER, "--project", str(project), "--format", "pdf", "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    boxes = subprocess.run(["pdftotext", "-bbox", str(project / "output" / f"{LETTER}.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    mm = 72 / 25.4
+    text_right, colofon_left = (21 + 115) * mm, 153 * mm  # the house style's text column, colofon
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"', boxes)
+    assert len(words) > 100
+    for x_min, y_min, x_max in ((float(a), float(b), float(c)) for a, b, c in words):
+        if x_min < colofon_left and y_min > 40 * mm:  # body text, not the colofon or the logo
+            assert x_max <= text_right + 2, f"a word runs off the text column: {x_min:.0f}–{x_max:.0f} pt"
+    text = subprocess.run(["pdftotext", str(project / "output" / f"{LETTER}.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert sum(len(run) for run in re.findall("x{20,}", text.replace("\u200b", ""))) == 3000  # all of it

@@ -39,7 +39,7 @@ from briefing.model import (
     Text,
     plain_text,
 )
-from briefing.writers.tables import LONG_TABLE, column_widths
+from briefing.writers.tables import BREAK_EVERY, LONG_RUN, LONG_TABLE, column_widths
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -200,7 +200,24 @@ def _blockquote(w: _BodyWriter, q: BlockQuote) -> Markup:
 
 
 def _text(w: _BodyWriter, t: Text) -> Markup:
-    return escape(t.text)
+    return escape(breakable(t.text))
+
+
+# A run of characters with nowhere to break (a long URL, a pasted hash) would run off the
+# page: WeasyPrint does not break a word that does not fit. Such a run gets invisible break
+# opportunities (U+200B) every BREAK_EVERY characters; CSS overflow-wrap: anywhere does the
+# same but takes seconds per long word. Word and LibreOffice break it at the margin themselves.
+_LONG_RUN = re.compile(rf"[^\s\u200b-]{{{LONG_RUN},}}")
+
+
+def breakable(text: str) -> str:
+    """``text`` with a zero-width break opportunity every ``BREAK_EVERY`` characters of a run
+    of ``LONG_RUN`` or more without a space or hyphen."""
+    if len(text) < LONG_RUN:
+        return text
+    return _LONG_RUN.sub(
+        lambda m: "\u200b".join(m[0][i:i + BREAK_EVERY] for i in range(0, len(m[0]), BREAK_EVERY)), text
+    )
 
 
 def _emph(w: _BodyWriter, e: Emph) -> Markup:
@@ -212,7 +229,7 @@ def _strong(w: _BodyWriter, s: Strong) -> Markup:
 
 
 def _code(w: _BodyWriter, c: Code) -> Markup:
-    return Markup('<span class="code">{}</span>').format(c.text)
+    return Markup('<span class="code">{}</span>').format(breakable(c.text))
 
 
 def _link(w: _BodyWriter, link: Link) -> Markup:

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from briefing.model import Table, plain_text
 
-__all__ = ["LONG_TABLE", "column_widths"]
+__all__ = ["BREAK_EVERY", "LONG_RUN", "LONG_TABLE", "column_widths"]
 
 # A table with more rows than this (about a page) is laid out in the PDF with these
 # widths (CSS table-layout: fixed): WeasyPrint's automatic layout measures every cell
 # again on every page the table reaches, so a long table took time quadratic in its rows.
 LONG_TABLE = 40
+# A run of this many characters without a space or hyphen (a URL, a pasted code) gets a
+# break opportunity every BREAK_EVERY characters in the PDF; Word and LibreOffice break
+# it at the margin. A column need not be wider than such a piece.
+LONG_RUN = 50
+BREAK_EVERY = 20
+
+
+def _width(piece: str) -> int:
+    return BREAK_EVERY if len(piece) >= LONG_RUN else len(piece)
 
 
 def column_widths(node: Table, total: float, size: float) -> list[float]:
@@ -28,7 +37,7 @@ def column_widths(node: Table, total: float, size: float) -> list[float]:
     for c, texts in enumerate(columns):
         right = c < len(node.align) and node.align[c] == "right"
         pieces = texts if right else [word for text in texts for word in text.split()]
-        low.append(max((len(p) for p in pieces), default=1) * char + pad)
+        low.append(max((_width(p) for p in pieces), default=1) * char + pad)
         high.append(max(max((len(t) for t in texts), default=1) * char + pad, low[-1]))
     if sum(high) <= total:
         return high  # everything fits on one line: the table is as wide as its text
