@@ -299,7 +299,11 @@ def capped(chunks: Iterable[str]) -> str:
     for chunk in chunks:
         total += len(chunk)
         if total > MAX_OUTPUT:
-            raise LimitError(f"de brief wordt te lang: meer dan {_fmt(MAX_OUTPUT)} tekens")
+            error = LimitError(f"de brief wordt te lang: meer dan {_fmt(MAX_OUTPUT)} tekens")
+            throw = getattr(chunks, "throw", None)
+            if throw is not None:  # raised where the template is writing: Jinja names its line
+                throw(error)
+            raise error
         out.append(chunk)
     return "".join(out)
 
