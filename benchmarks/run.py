@@ -455,6 +455,13 @@ class Bench:
             t.row("floor warm", "  · the PDF once more in that process (warm: a batch's cost per letter)")
             t.row("overhead", "our cold build ÷ floor", unit="×", target="≤ 1.10× (overhead ≤ 10%)")
             self.tasks.append(("floor", self.floor))
+        if self.wanted("absorb"):
+            t.heading("carrying Word edits back (`briefing absorb`, issue 10)")
+            t.row("absorb", "`briefing absorb` plan: 207→210 and hevige→zware in the DOCX (cold CLI)")
+            t.row("absorb apply", "  `--apply`: writes the sources, keeps the DOCX, rebuilds (cold CLI)")
+            t.row("absorb cold", "  a cold `briefing build --force` of the example, in the same rounds")
+            t.row("absorb ratio", "absorb plan ÷ cold build", unit="×", target="≤ 2×")
+            self.tasks.append(("absorb", self.absorb))
         if self.wanted("memory"):
             t.heading("peak memory (MB)")
             t.row("mem example", "example: whole process tree (PSS)", unit="MB", target="≤ 300 MB")
@@ -491,6 +498,30 @@ class Bench:
             self.table.add("watch", seconds)
         for seconds in watch_command(project, 3):
             self.table.add("watch cli", seconds)
+
+    def absorb(self) -> None:
+        """A fresh copy of the example, built, its DOCX edited with python-docx; then absorb."""
+        import docx
+
+        folder = self.work / "absorb"
+        shutil.rmtree(folder, ignore_errors=True)
+        project = example_project(folder)
+        run(briefing_cmd("build", LETTER, "--project", str(project)))
+        path = project / "output" / f"{LETTER}.docx"
+        document = docx.Document(str(path))
+        for paragraph in document.paragraphs:
+            for r in paragraph.runs:
+                r.text = r.text.replace(" 207 ", " 210 ").replace("hevige", "zware")
+        document.save(str(path))
+        r = run(briefing_cmd("absorb", LETTER, "--project", str(project)))
+        if "armeense_soldaten: 207 → 210" not in r.stdout:
+            raise RuntimeError("absorb did not find the edit:\n" + r.stdout + r.stderr)
+        self.table.add("absorb", r.seconds)
+        cold = run(briefing_cmd("build", LETTER, "--project", str(self.example), "--force"))
+        self.table.add("absorb cold", cold.seconds)
+        self.table.add("absorb ratio", r.seconds / cold.seconds)
+        applied = run(briefing_cmd("absorb", LETTER, "--apply", "--project", str(project)))
+        self.table.add("absorb apply", applied.seconds)
 
     def unchanged_build(self) -> None:
         # Up to date first (not timed): a change of briefing itself since the last round
@@ -581,6 +612,8 @@ class Bench:
             cold, floor = t.rows["cold"].samples, t.rows["floor"].samples
             t.rows["overhead"].samples = [c / f for c, f in zip(cold, floor, strict=False)]
             t.rows["overhead"].verdict = verdict(m("overhead") <= 1.10)
+        if m("absorb ratio") is not None:
+            t.rows["absorb ratio"].verdict = verdict(m("absorb ratio") <= 2)
         if m("mem example") is not None:
             t.rows["mem example"].verdict = verdict(m("mem example") <= 300)
         if m("mem 10") is not None:
@@ -626,7 +659,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="3 runs per row (smoke test)")
     parser.add_argument("--runs", type=int, help="runs per row (default 5, or 3 with --quick)")
     parser.add_argument("--only", metavar="GROUPS",
-                        help="comma-separated: build,watch,unchanged,batch,peers,floor,memory")
+                        help="comma-separated: build,watch,unchanged,batch,peers,floor,absorb,memory")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
     runs = args.runs or (3 if args.quick else 5)

@@ -213,10 +213,10 @@ def _build_one(
     edited = docx is not None and outputs.edited_since_build(docx, manifest)
     if edited and not force:
         raise InputError(
-            f"{docx.name} is gewijzigd sinds briefing het schreef (bewerkt in Word?); "
-            "het bestand is niet overschreven",
+            f"{docx.name} is bewerkt sinds briefing het schreef; het bestand is niet overschreven",
             file=docx.relative_to(root),
-            hint="gebruik --force om opnieuw te bouwen; de bewerkte versie wordt dan eerst bewaard",
+            hint=f"neem de bewerkingen over in de bronnen met: briefing absorb {name} --apply; "
+            "of bouw opnieuw met --force (de bewerkte versie wordt dan eerst bewaard)",
         )
 
     # With a pool, the PDF is made in a worker while this process makes the rest.
@@ -231,6 +231,11 @@ def _build_one(
     redline = _redline(output, name, prepared.letter, style, data.get("docx")) if "docx" in formats else None
     if pdf is not None:
         data["pdf"] = _worker_result(pdf, lambda: _render("pdf", prepared.letter, style, pdf_variant, root))
+    said = dict(manifest.data.get("said", {}))
+    if "docx" in data:
+        from briefing.docx_read import read_docx, signature
+
+        said[targets["docx"].name] = signature(read_docx(data["docx"]))
     # All of the letter's files change together, or none does (a full disk, a kill).
     kept: list[Path] = []
     with outputs.Transaction(output, name) as transaction:
@@ -244,10 +249,27 @@ def _build_one(
             written.append(redline[0])
         files = dict(manifest.data.get("files", {}))
         files.update({targets[fmt].name: outputs.sha256(blob) for fmt, blob in data.items()})
-        manifest.save(digest, files, transaction)
-        snapshot.save(output, name, prepared.letter, snapshot.letter_facts(prepared.facts), transaction)
+        manifest.save(digest, files, said, transaction)
+        snapshot.save(output, name, prepared.letter, snapshot.letter_facts(prepared.facts),
+                      built_sources(root, path, style), transaction)
         transaction.commit()
     return BuildResult(name, tuple(written), False, tuple(kept), time.perf_counter() - start)
+
+
+def built_sources(root: Path, path: Path, style: huisstijl.HouseStyle | None = None) -> dict[str, str]:
+    """The texts a letter is built from, by project path (``facts/x.yaml``, ``templates/x.md.j2``):
+    its facts file, the templates and shared facts it uses, ``briefing.toml``. Kept in the
+    snapshot, so that ``absorb`` can work against what was built."""
+    out: dict[str, str] = {}
+    for dep in dependencies(root, path, style):
+        rel = dep.relative_to(root) if dep.is_relative_to(root) else None
+        if rel is None or rel.parts[0] not in ("facts", "templates", "briefing.toml"):
+            continue
+        try:
+            out[rel.as_posix()] = dep.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+    return out
 
 
 def _redline(

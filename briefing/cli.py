@@ -85,6 +85,14 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("letter", metavar="LETTER", help="naam of pad van een brief")
     with_project(d)
 
+    a = sub.add_parser("absorb", help="neem bewerkingen in de DOCX (Word) over in sjabloon en feiten")
+    a.add_argument("letter", metavar="LETTER", help="naam of pad van een brief")
+    a.add_argument("--docx", type=Path, default=None, metavar="PATH",
+                   help="het bewerkte bestand (standaard: output/LETTER.docx)")
+    a.add_argument("--apply", action="store_true", help="pas de bronnen aan en bouw de brief opnieuw")
+    a.add_argument("--partial", action="store_true", help="met --apply: neem over wat kan")
+    with_project(a)
+
     w = sub.add_parser("watch", help="bouw opnieuw bij elke wijziging (stoppen met Ctrl-C)")
     with_project(w)
     w.add_argument("--draft", action="store_true", help="bouw een CONCEPT, ook met plaatshouders")
@@ -168,6 +176,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return _check(args)
         if args.command == "diff":
             return _diff(args)
+        if args.command == "absorb":
+            return _absorb(args)
         if args.command == "watch":
             return _watch(args)
         if args.command == "new":
@@ -252,6 +262,19 @@ def _diff(args: argparse.Namespace) -> int:
     comparison = diff(args.letter, args.project)
     print(comparison.text(color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")), end="")
     return EXIT_OK
+
+
+def _absorb(args: argparse.Namespace) -> int:
+    from briefing.absorb import absorb
+
+    if args.partial and not args.apply:
+        raise UsageError("--partial hoort bij --apply")
+    root = args.project.resolve()
+    plan = absorb(args.letter, root, docx=args.docx, apply=args.apply, partial=args.partial)
+    print(plan.text(root), end="")
+    if plan.applied:
+        _print_results(plan.results, root)
+    return EXIT_INPUT if plan.conflicts else EXIT_OK
 
 
 def _watch(args: argparse.Namespace) -> int:

@@ -101,14 +101,24 @@ class Manifest:
         """Digest of ``filename`` as briefing last wrote it, if it did."""
         return self.data.get("files", {}).get(filename)
 
+    def said(self, filename: str) -> str | None:
+        """The signature of what ``filename`` said as briefing last wrote it (a DOCX), if known."""
+        return self.data.get("said", {}).get(filename)
+
     @property
     def inputs(self) -> str | None:
         """Digest of the inputs of the last successful build."""
         return self.data.get("inputs")
 
-    def save(self, inputs: str, files: dict[str, str], transaction: Transaction | None = None) -> None:
-        """Record a successful build (as part of ``transaction``, if given)."""
+    def save(
+        self, inputs: str, files: dict[str, str], said: dict[str, str] | None = None,
+        transaction: Transaction | None = None,
+    ) -> None:
+        """Record a successful build (``said``: the signatures of the DOCX files written), as
+        part of ``transaction`` if given."""
         self.data = {"inputs": inputs, "files": files}
+        if said:
+            self.data["said"] = said
         blob = json.dumps(self.data, indent=1, sort_keys=True).encode()
         if transaction is not None:
             transaction.stage(self.path, blob)
@@ -122,20 +132,38 @@ def _manifest_problem(data: object) -> str | None:
         return "geen object"
     if not isinstance(data.get("inputs"), str):
         return "'inputs' ontbreekt of is geen tekst"
-    files = data.get("files")
-    if not isinstance(files, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in files.items()
-    ):
-        return "'files' is geen lijst van bestanden met hun controlegetal"
+    for key in ("files", "said"):
+        entries = data.get(key, {} if key == "said" else None)
+        if not isinstance(entries, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in entries.items()
+        ):
+            return f"'{key}' is geen lijst van bestanden met hun controlegetal"
     return None
 
 
 def edited_since_build(path: Path, manifest: Manifest) -> bool:
-    """Whether ``path`` exists and differs from what briefing last wrote there."""
+    """Whether ``path`` exists and says something else than what briefing last wrote there.
+
+    A DOCX is judged by what it says (:func:`briefing.docx_read.signature`: the accepted
+    text, the structure, bold and italic), not by its bytes: opening and saving it in Word
+    or LibreOffice without a change is not an edit. Other files by their bytes."""
     if not path.exists():
         return False
     known = manifest.written(path.name)
-    return known is None or sha256(path.read_bytes()) != known
+    if known is None:
+        return True
+    data = path.read_bytes()
+    if sha256(data) == known:
+        return False
+    said = manifest.said(path.name)
+    if said is None or path.suffix != ".docx":
+        return True
+    from briefing.docx_read import DocxReadError, read_docx, signature
+
+    try:
+        return signature(read_docx(data)) != said
+    except DocxReadError:
+        return True
 
 
 def copy_name(path: Path, now: datetime | None = None) -> Path:

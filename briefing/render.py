@@ -22,7 +22,7 @@ from datetime import date
 from functools import lru_cache, wraps
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound, Undefined, pass_context
 from jinja2 import meta as jinja_meta
@@ -42,12 +42,16 @@ from briefing.errors import InputError, TemplateError
 from briefing.facts import LetterFacts
 from briefing.schema import BRIEF_KEYS
 
+if TYPE_CHECKING:
+    from briefing.origins import Trace
+
 __all__ = [
     "environment",
     "escape_markdown",
     "keep_newline_after_text",
     "protect_heading_attributes",
     "render_letter",
+    "render_traced",
     "template_dependencies",
 ]
 
@@ -277,8 +281,11 @@ _SIGNATURES: dict[str, Callable[..., Any]] = {
 
 
 @lru_cache(maxsize=32)
-def environment(templates: Path) -> SandboxedEnvironment:
-    """The sandboxed environment for one templates folder (cached: built once per process)."""
+def environment(templates: Path, traced: bool = False) -> SandboxedEnvironment:
+    """The sandboxed environment for one templates folder (cached: built once per process).
+
+    A ``traced`` one records where every piece of output comes from (:mod:`briefing.origins`);
+    it renders exactly the same text."""
     folder = Path(templates).resolve()
     env = limits.LimitedSandbox(
         loader=_Loader(folder),
@@ -300,6 +307,10 @@ def environment(templates: Path) -> SandboxedEnvironment:
         markdown=_markdown,
     )
     env.globals.update(periode=_periode, ref=_ref)
+    if traced:
+        from briefing.origins import enable_tracing
+
+        enable_tracing(env)
     return env
 
 
@@ -361,6 +372,20 @@ def render_letter(facts: LetterFacts, project: Path) -> str:
     try:
         return limits.capped(env.get_template(name).generate(context))
     except Exception as exc:  # every failure becomes one Dutch message with file and line
+        raise _template_error(exc, facts, folder) from None
+
+
+def render_traced(facts: LetterFacts, project: Path) -> Trace:
+    """Render like :func:`render_letter`, and record the origin of every piece of the text."""
+    from briefing.origins import traced_render
+
+    folder = (Path(project) / "templates").resolve()
+    env = environment(folder, traced=True)
+    name = facts.template.resolve().relative_to(folder).as_posix()
+    context = {**facts.facts, "brief": facts.brief}
+    try:
+        return traced_render(env.get_template(name), context)
+    except Exception as exc:
         raise _template_error(exc, facts, folder) from None
 
 

@@ -41,6 +41,7 @@ class Snapshot:
 
     letter: model.Letter
     facts: dict[str, Any]
+    sources: dict[str, str] = dataclasses.field(default_factory=dict)  # project path → text, as built
 
 
 def path_for(output: Path, name: str) -> Path:
@@ -116,9 +117,14 @@ def letter_facts(loaded: Any) -> dict[str, Any]:
 # --------------------------------------------------------------------------- files
 
 
-def dumps(letter: model.Letter, facts: Mapping[str, Any]) -> bytes:
-    """The snapshot file's bytes: stable (sorted keys), so equal builds give equal files."""
+def dumps(letter: model.Letter, facts: Mapping[str, Any], sources: Mapping[str, str] | None = None) -> bytes:
+    """The snapshot file's bytes: stable (sorted keys), so equal builds give equal files.
+
+    ``sources`` are the texts the letter was built from (its facts file, its templates, the
+    shared facts it reads), by project path: ``briefing absorb`` works against them."""
     data = {"briefing-snapshot": FORMAT, "letter": to_json(letter), "facts": facts_json(facts)}
+    if sources:
+        data["sources"] = dict(sources)
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
 
 
@@ -131,20 +137,23 @@ def loads(blob: bytes) -> Snapshot:
     if not isinstance(letter, model.Letter):
         raise ValueError("the snapshot holds no letter")
     facts = data.get("facts")
-    return Snapshot(letter, facts if isinstance(facts, dict) else {})
+    sources = data.get("sources")
+    if not isinstance(sources, dict) or not all(isinstance(v, str) for v in sources.values()):
+        sources = {}
+    return Snapshot(letter, facts if isinstance(facts, dict) else {}, sources)
 
 
 def save(
     output: Path, name: str, letter: model.Letter, facts: Mapping[str, Any],
-    transaction: Transaction | None = None,
+    sources: Mapping[str, str] | None = None, transaction: Transaction | None = None,
 ) -> Path:
     """Write the snapshot of a successful build atomically (as part of ``transaction``, if
     given); return its path."""
     path = path_for(output, name)
     if transaction is not None:
-        transaction.stage(path, dumps(letter, facts))
+        transaction.stage(path, dumps(letter, facts, sources))
     else:
-        write_atomic(path, dumps(letter, facts))
+        write_atomic(path, dumps(letter, facts, sources))
     return path
 
 

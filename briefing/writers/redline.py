@@ -35,7 +35,7 @@ from datetime import UTC, date, datetime
 
 from lxml import etree
 
-from briefing.diff import align, opcodes, similarity, tokens
+from briefing.align import align, opcodes, similarity, tokens
 from briefing.huisstijl import HouseStyle
 from briefing.model import Letter
 from briefing.writers.docx import render_docx
