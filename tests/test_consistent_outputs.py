@@ -222,3 +222,56 @@ def test_damaged_output_folders_are_named(tmp_path: Path, damage: str) -> None:
     assert "Traceback" not in result.stderr
     assert f"fout: {named}: " in result.stderr
     assert "verwijder" in result.stderr or "verplaats" in result.stderr
+
+
+# --------------------------------------------------------------------------- a dead worker, a held lock
+
+
+def test_a_worker_that_dies_has_its_letter_built_here(tmp_path: Path, monkeypatch) -> None:
+    import importlib
+
+    from briefing import parallel
+
+    build_module = importlib.import_module("briefing.build")  # the module; briefing.build is the function
+
+    project = copy_example(tmp_path / "project")
+    expected = copy_example(tmp_path / "verwacht")
+    build(project=expected, formats=("docx",), jobs=1)
+    real = build_module._render
+
+    def render(fmt, *args):
+        if parallel._in_worker:  # the worker dies, as by the out-of-memory killer
+            os._exit(9)
+        return real(fmt, *args)
+
+    parallel.shutdown()  # a fresh pool, forked with the patched function
+    monkeypatch.setattr(build_module, "_render", render)
+    try:
+        results = build(project=project, formats=("docx",), jobs=2)
+    finally:
+        parallel.shutdown()
+    letters = sorted(p.stem for p in (project / "facts").glob("[!_]*.yaml"))
+    assert sorted(r.name for r in results if r.written) == letters
+    for letter in (project / "output").glob("*.docx"):
+        assert letter.read_bytes() == (expected / "output" / letter.name).read_bytes()
+
+
+def test_a_held_lock_makes_a_second_build_wait(project: Path) -> None:
+    import fcntl
+
+    lock = project / "output" / ".briefing" / "lock"
+    with open(lock, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "briefing.cli", "build", LETTER, "--project", str(project),
+             "--format", "docx", "--jobs", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        try:
+            with pytest.raises(subprocess.TimeoutExpired):
+                process.wait(timeout=3)  # it waits for the lock, writing nothing
+            assert not [p for p in (project / "output").rglob("*.tmp")]
+        finally:
+            fcntl.flock(held, fcntl.LOCK_UN)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert "geschreven" in out
