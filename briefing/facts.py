@@ -28,7 +28,8 @@ DEFAULT_AANHEF = "Geachte voorzitter,"
 # letter is far below them: the largest example is about 200 values, 4 levels deep.
 MAX_DEPTH = 50  # levels of nesting, counted through aliases
 MAX_VALUES = 100_000  # values once every alias (*naam) is expanded
-MAX_DIGITS = 25  # digits of a whole number (the number filters work up to 10^27)
+MAX_DIGITS = 25  # digits of a whole number (the number filters work up to 10^21)
+MAX_BYTES = 5_000_000  # a facts file (a letter with a 2,000-row table: about 0.15 MB)
 SUFFIXES = (".yaml", ".yml")
 # Names the template environment defines as functions; a fact of that name would hide them.
 RESERVED = frozenset({"brief", "ref", "periode"})
@@ -256,6 +257,9 @@ def _display(path: Path, project: Path) -> Path:
 def _read_yaml(path: Path, shown: Path) -> tuple[Any, dict[str, int], list[FactsError]]:
     """Parse one YAML file: its data, the line of every key path, and soft problems."""
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise FactsError(f"het bestand is te groot: meer dan {MAX_BYTES // 1_000_000} MB", shown,
+                             hint="zet grote gegevens niet in een brief")
         raw = path.read_bytes()
     except OSError as exc:
         raise FactsError(f"kan het bestand niet lezen: {exc.strerror or exc}", shown) from None

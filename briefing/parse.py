@@ -78,7 +78,9 @@ def parse(markdown: str, meta: Meta) -> Letter:
             hint="het komt uit het sjabloon (een \\x-code in een tekst tussen aanhalingstekens?)",
         )
     env: dict = {}
-    tree = SyntaxTreeNode(_markdown().parse(markdown, env))
+    tokens = _markdown().parse(markdown, env)
+    _check_inline_nesting(tokens)
+    tree = SyntaxTreeNode(tokens)
     _check_footnotes(markdown, env)
     blocks: list[Block] = []
     notes: list[Footnote] = []
@@ -88,6 +90,24 @@ def parse(markdown: str, meta: Meta) -> Letter:
         elif not _is_comment(node):
             blocks.append(_block(node))
     return Letter(meta, tuple(blocks), tuple(notes))
+
+
+MAX_INLINE_NESTING = 20  # emphasis in emphasis, links in emphasis, …
+
+
+def _check_inline_nesting(tokens: list) -> None:
+    """Refuse inline markup nested deeper than anyone writes (``*****x*****`` × 1000): the
+    tree of it, and the writers, would recurse beyond Python's stack."""
+    for token in tokens:
+        depth = 0
+        for child in token.children or ():
+            depth += child.nesting
+            if depth > MAX_INLINE_NESTING:
+                line = token.map[0] + 1 if token.map else None
+                raise TemplateError(
+                    f"opmaak (*, _, links) staat hier meer dan {MAX_INLINE_NESTING} keer in elkaar",
+                    line=line, hint="te veel * of _ achter elkaar?",
+                )
 
 
 def _check_footnotes(markdown: str, env: dict) -> None:
@@ -183,7 +203,23 @@ def _heading(node: SyntaxTreeNode) -> Heading:
     return Heading(level, inlines, ident, numbered, None, _line(node))
 
 
+MAX_NESTING = 3  # lists in lists, quotes in quotes: as deep as both writers can show
+
+
+def _check_nesting(node: SyntaxTreeNode, kinds: tuple[str, ...], what: str) -> None:
+    depth, parent = 1, node.parent
+    while parent is not None:
+        depth += parent.type in kinds
+        parent = parent.parent
+    if depth > MAX_NESTING:
+        raise TemplateError(
+            f"{what} kunnen hoogstens {MAX_NESTING} niveaus diep in elkaar staan", line=_line(node),
+            hint="spring minder diep in",
+        )
+
+
 def _list(node: SyntaxTreeNode) -> ListBlock:
+    _check_nesting(node, ("bullet_list", "ordered_list"), "lijsten")
     ordered = node.type == "ordered_list"
     start = int(node.attrs.get("start", 1)) if ordered else 1
     items = tuple(ListItem(_blocks(item.children)) for item in node.children)
@@ -206,6 +242,7 @@ def _table(node: SyntaxTreeNode) -> Table:
 
 
 def _blockquote(node: SyntaxTreeNode) -> BlockQuote:
+    _check_nesting(node, ("blockquote",), "citaten")
     return BlockQuote(_blocks(node.children), _line(node))
 
 

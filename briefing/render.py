@@ -57,6 +57,7 @@ __all__ = [
 
 FILTERS = ("datum", "periode", "getal", "woorden", "bedrag", "procent", "opsomming", "markdown")
 REF_ID = re.compile(r"[A-Za-z][\w-]*", re.ASCII)
+MAX_TEMPLATE = 1_000_000  # characters of one template file
 
 # --------------------------------------------------------------------------- heading attributes
 
@@ -129,6 +130,11 @@ class _Loader(FileSystemLoader):
             ) from None
         if not Path(filename).resolve().is_relative_to(self.folder):  # a link out of templates/
             raise TemplateNotFound(template)
+        if len(source) > MAX_TEMPLATE:
+            raise TemplateError(
+                "het sjabloon is te groot: meer dan 1 miljoen tekens", shown,
+                hint="splits het op, of zet grote gegevens in de feiten",
+            )
         characters.check(source, shown, TemplateError)
         return keep_newline_after_text(protect_heading_attributes(source)), filename, uptodate
 

@@ -163,3 +163,14 @@ def test_a_word_without_a_break_stays_on_the_page(project: Path) -> None:
     text = subprocess.run(["pdftotext", str(project / "output" / f"{LETTER}.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert sum(len(run) for run in re.findall("x{20,}", text.replace("\u200b", ""))) == 3000  # all of it
+
+
+def test_huge_files_are_refused_before_they_are_read(project: Path) -> None:
+    (project / "facts" / "_groot.yaml").write_text("tekst: " + "a" * 6_000_000 + "\n")
+    with (project / TEMPLATE).open("a", encoding="utf-8") as fh:
+        fh.write("\n" + "b " * 600_000 + "\n")
+    problems = [str(p) for p in check([LETTER], project)]
+    assert any(p.startswith("facts/_groot.yaml: het bestand is te groot") for p in problems), problems
+    (project / "facts" / "_groot.yaml").write_text("tekst: kort\n")
+    problems = [str(p) for p in check([LETTER], project)]
+    assert any(p.startswith(f"{TEMPLATE}: het sjabloon is te groot") for p in problems), problems
