@@ -267,6 +267,10 @@ class Transaction:
 
     def commit(self) -> None:
         """Put every staged file in place, as one step as far as a later build can tell."""
+        for target, _ in self.staged:  # a rename onto a folder would fail halfway through
+            if target.exists() and not target.is_file():
+                self.abort()
+                _not_a_folder(target)
         journal = journal_path(self.output, self.name)
         entries = {_relative(target, self.output): _relative(tmp, self.output) for target, tmp in self.staged}
         write_atomic(journal, json.dumps({"files": entries}, indent=1, sort_keys=True).encode())
@@ -335,9 +339,20 @@ def recover(output: Path, name: str) -> None:
     state = [f"{name}.json", f"{name}.snapshot.json", f"{name}.journal.json"]
     for folder, names in ((output, targets), (output / STATE_DIR, state)):
         for target in names:
+            _not_a_folder(folder / target)
+    for folder, names in ((output, targets), (output / STATE_DIR, state)):
+        for target in names:
             for stale in folder.glob(f".{_glob_escape(target)}.*.tmp"):
                 with contextlib.suppress(OSError):
                     stale.unlink()
+
+
+def _not_a_folder(path: Path) -> None:
+    """Raise :class:`OutputError` when a folder stands where briefing writes a file."""
+    if path.exists() and not path.is_file():
+        raise OutputError(
+            f"{path}: is een map, maar briefing schrijft hier een bestand (verplaats of verwijder de map)"
+        )
 
 
 def _glob_escape(text: str) -> str:

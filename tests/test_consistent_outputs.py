@@ -275,3 +275,22 @@ def test_a_held_lock_makes_a_second_build_wait(project: Path) -> None:
     out, err = process.communicate(timeout=120)
     assert process.returncode == 0, err
     assert "geschreven" in out
+
+
+@pytest.mark.parametrize(
+    "target",
+    [f"{LETTER}.docx", f"{LETTER}.wijzigingen.docx", f".briefing/{LETTER}.json",
+     f".briefing/{LETTER}.snapshot.json"],
+)
+def test_a_folder_where_an_output_belongs_is_named(project: Path, target: str) -> None:
+    path = project / "output" / target
+    path.unlink()
+    path.mkdir()
+    before = state(project)
+    for force in ((), ("--force",)):
+        result = run("build", LETTER, "--project", str(project), "--format", "docx", "--jobs", "1", *force)
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        assert f"fout: {path}: is een map" in result.stderr
+        assert state(project) == before
+        assert not outputs.journal_path(project / "output", LETTER).exists()
