@@ -85,11 +85,16 @@ def resolve_letters(project: Path, letters: Sequence[str | Path] | None) -> list
     for item in letters:
         text = str(item)
         path = Path(text)
-        if path.suffix in (".yaml", ".yml") or path.exists():
-            candidate = path if path.is_absolute() or path.exists() else project / path
-        else:
-            candidate = project / "facts" / f"{text}.yaml"
-        if not candidate.is_file():
+        try:
+            if path.suffix in (".yaml", ".yml") or path.exists():
+                candidate = path if path.is_absolute() or path.exists() else project / path
+            else:
+                candidate = project / "facts" / f"{text}.yaml"
+            found = candidate.is_file()
+        except OSError:  # a name the system cannot even look up (too long)
+            found = False
+        if not found:
+            text = text if len(text) <= 80 else text[:77] + "…"
             known = ", ".join(p.stem for p in letter_files(project)) or "geen"
             raise UsageError(f"onbekende brief '{text}' (bekende brieven: {known})")
         out.append(candidate.resolve())

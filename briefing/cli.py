@@ -196,6 +196,10 @@ def _main(argv: Sequence[str] | None) -> int:
     except BriefingError as exc:
         print(f"fout: {exc}", file=sys.stderr)
         return EXIT_INPUT
+    except OSError as exc:  # the system refused something (a name too long, a device gone): no traceback
+        where = f"{exc.filename}: " if exc.filename and len(str(exc.filename)) < 300 else ""
+        print(f"fout: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INPUT
     return EXIT_USAGE
 
 

@@ -555,7 +555,11 @@ def _template(project: Path, sjabloon: str, shown: Path, line: int | None) -> tu
     relative = PurePosixPath(sjabloon)
     path = folder / relative
     outside = relative.is_absolute() or ".." in relative.parts
-    if not outside and path.is_file():
+    try:
+        exists = path.is_file()
+    except OSError:  # a name the system cannot look up (too long): it does not exist
+        exists = False
+    if not outside and exists:
         if path.resolve().is_relative_to(folder.resolve()):
             return path, None
         outside = True  # a link to somewhere else

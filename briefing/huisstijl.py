@@ -136,7 +136,13 @@ def load(project: Path) -> HouseStyle:
         raise FactsError(f"kan het bestand niet lezen: {exc.strerror or exc}", shown) from None
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except RecursionError:
+        raise FactsError("ongeldig TOML: lijsten of tabellen zijn te diep genest", shown,
+                         _deepest_line(text)) from None
+    except ValueError as exc:
+        if not isinstance(exc, tomllib.TOMLDecodeError):  # a number of thousands of digits
+            raise FactsError("ongeldig TOML: een getal met te veel cijfers", shown,
+                             _line_matching(text, re.compile(r"\d{26}"))) from None
         where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
         line, column = (int(where[1]), int(where[2])) if where else (None, None)
@@ -164,7 +170,11 @@ def load(project: Path) -> HouseStyle:
         values["font_pdf_files"] = tuple(str((project / f).resolve()) for f in values["font_pdf_files"])
     for key in ("logo", "logo_png", "font_pdf_files"):
         for file in (values[key],) if isinstance(values.get(key), str) else values.get(key, ()):
-            if not Path(file).is_file():
+            try:
+                exists = Path(file).is_file()
+            except OSError:  # a name the system cannot look up (too long)
+                exists = False
+            if not exists:
                 raise FactsError(f"bestand '{_relative(Path(file), project)}' van '{key}' bestaat niet",
                                  shown, _line_of(text, key), hint="paden zijn ten opzichte van de projectmap")
     validate(values, project, text)
@@ -296,6 +306,21 @@ def _fits(value: object, kind: str) -> bool:
     if kind == "texts":
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     return isinstance(value, str)
+
+
+def _line_matching(text: str, pattern: re.Pattern[str]) -> int | None:
+    for number, line in enumerate(text.splitlines(), 1):
+        if pattern.search(line):
+            return number
+    return None
+
+
+def _deepest_line(text: str) -> int | None:
+    """The line that opens the most brackets (where a hopelessly nested value starts)."""
+    lines = text.splitlines()
+    if not lines:
+        return None
+    return max(range(len(lines)), key=lambda i: lines[i].count("[") + lines[i].count("{")) + 1
 
 
 def _line_of(text: str, key: str) -> int | None:
