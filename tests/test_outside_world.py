@@ -167,3 +167,25 @@ def test_watch_reports_an_unexpected_failure_and_goes_on(tmp_path: Path, monkeyp
     assert calls
     assert any("onverwachte fout bij het bouwen: RuntimeError: kapot" in line for line in lines)
     assert "wacht op wijzigingen" in lines[-1]
+
+
+def test_deleting_shared_facts_during_watch_rebuilds_their_letters_and_says_why(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    watcher = watch_module.Watcher(project, formats=("docx",))
+    first = watcher.affected(set())
+    watcher.changes()
+    results, problems = watcher.build(first)
+    assert not problems and len(results) == len(first)
+    users = {p.name.removesuffix(".md.j2") for p in (project / "templates").glob("*.md.j2")
+             if "personen." in p.read_text("utf-8")}
+    assert users
+
+    (project / "facts" / "_personen.yaml").unlink()
+    letters = watcher.affected(watcher.changes())
+    assert {p.stem for p in letters} == users
+    results, problems = watcher.build(letters)
+    assert not results
+    assert {p.file for p in problems} == {f"templates/{name}.md.j2" for name in users}
+    assert all("onbekend feit 'personen" in p.message for p in problems)
+    for name in users:  # the earlier outputs stay
+        assert (project / "output" / f"{name}.docx").exists()
