@@ -410,6 +410,8 @@ class _Work:
                     k += 1
                 elif p.style == "Datumenbetreft" and text.startswith(f"{huisstijl.BETREFT_LABEL}\t"):
                     out[i] = _Meta("brief.betreft", f"{huisstijl.BETREFT_LABEL}\t")
+                elif p.style == "Datumenbetreft" and text.startswith(f"{huisstijl.DATUM_LABEL}\t"):
+                    out[i] = _Meta("brief.datum", f"{huisstijl.DATUM_LABEL}\t")
                 elif p.style == "Ondertekening":
                     found = next((path for path, value in signer_lines if value == text), None)
                     if found:
@@ -751,6 +753,16 @@ class _Work:
                 Conflict(where, old.text, new.text, "opmaak in het briefhoofd komt uit de huisstijl")
             )
             return
+        if meta.path == "brief.datum":  # the letter's date, written out: back to a date
+            from briefing import dutch
+
+            found = [d for d in candidates(self.facts.meta.datum, value, self.facts.meta.datum)
+                     if dutch.datum(d) == value]
+            if len(found) != 1:
+                reason = f"'{value}' is geen datum zoals briefing die schrijft (bijvoorbeeld 9 december 2022)"
+                conflicts.append(Conflict(where, old.text, new.text, reason, meta.path))
+                return
+            value = found[0]
         changes.append(_Change(group, where, old.text, new.text, fact=meta.path, value=value))
 
     def _format_edit(

@@ -433,16 +433,37 @@ def _inputs_digest(
     draft: bool,
     variant: str | None,
 ) -> str:
-    """Digest of everything an output depends on (see :func:`dependencies`)."""
+    """Digest of everything an output depends on (see :func:`dependencies`).
+
+    Paths go in as the project and the package know them (relative), so that a copied or
+    moved project, or another installation of briefing, finds its outputs up to date.
+    """
     h = hashlib.sha256()
-    h.update(repr((VERSION, formats, draft, variant, style)).encode())
+    portable = replace(
+        style,
+        logo=_portable(Path(style.logo), root),
+        logo_png=_portable(Path(style.logo_png), root),
+        font_pdf_files=tuple(_portable(Path(f), root) for f in style.font_pdf_files),
+    )
+    h.update(repr((VERSION, formats, draft, variant, portable)).encode())
     for dep in dependencies(root, path, style):
-        h.update(str(dep.relative_to(root) if dep.is_relative_to(root) else dep).encode())
+        h.update(_portable(dep, root).encode())
         try:
             h.update(dep.read_bytes())
         except OSError:
             h.update(b"<missing>")
     return h.hexdigest()
+
+
+def _portable(path: Path, root: Path) -> str:
+    """``path`` relative to the project, or to the package's assets, else as it is."""
+    for base, prefix in ((root, ""), (huisstijl.ASSETS, "<briefing>/")):
+        if path.is_relative_to(base):
+            return prefix + path.relative_to(base).as_posix()
+        resolved = path.resolve()
+        if resolved.is_relative_to(base.resolve()):
+            return prefix + resolved.relative_to(base.resolve()).as_posix()
+    return str(path)
 
 
 def dependencies(root: Path, path: Path, style: huisstijl.HouseStyle | None = None) -> list[Path]:
@@ -509,8 +530,10 @@ def _locate(exc: TemplateError, facts: LetterFacts, root: Path, markdown: str) -
     """Point a model-stage error (which knows only a Markdown line) at the template.
 
     Searched: the letter's template, then the templates it includes; a ``ref`` whose id
-    comes from a fact, in the letter file. A Markdown line that is not in any template
-    as written (facts were filled in) is matched to the most similar template line.
+    comes from a fact, in the letter file. What to look for follows from the error's
+    ``kind`` and ``subject`` (see :class:`TemplateError`). A Markdown line that is not in
+    any template as written (facts were filled in) is matched to the most similar
+    template line.
     """
     needles: list[str] = []
     in_facts: list[str] = []  # what to look for in the letter file
@@ -521,35 +544,41 @@ def _locate(exc: TemplateError, facts: LetterFacts, root: Path, markdown: str) -
         lines = markdown.splitlines()
         if 0 < exc.line <= len(lines):
             text_line = lines[exc.line - 1].strip()
-    if "ref('" in message:
-        target = message.split("ref('", 1)[1].split("'", 1)[0]
-        needles = [f'ref("{target}")', f"ref('{target}')", f"<ref:{target}>"]
+    subject = exc.subject or ""
+    if exc.kind == "ref":
+        needles = [f'ref("{subject}")', f"ref('{subject}')", f"<ref:{subject}>"]
         sources += [facts.path]  # ref(fact): the id is written in the letter file
-        in_facts = [target]
-    elif "[^" in message:
-        label = message.split("[^", 1)[1].split("]", 1)[0]
-        needles = [f"[^{label}]:" if "gedefinieerd maar" in message else f"[^{label}]", f"[^{label}]"]
-    elif message.startswith("afbeelding '"):
-        src = message.split("'", 2)[1]
-        needles = [f"]({src}", "!["]
-    elif message.startswith("link naar '"):
-        needles = ["](" + message.split("'", 2)[1]]
-    elif message.startswith("HTML '"):
-        needles = [message.split("'", 2)[1]]
+        in_facts = [subject]
+    elif exc.kind == "footnote-definition":
+        needles = [f"[^{subject}]:", f"[^{subject}]"]
+    elif exc.kind == "footnote-call":
+        needles = [f"[^{subject}]"]
+    elif exc.kind == "image":
+        needles = [f"]({subject}", "!["]
+    elif exc.kind == "link":
+        needles = [f"]({subject}"]
+    elif exc.kind == "html":
+        needles = [subject]
     elif text_line:
         needles = [text_line]
     for source in sources:
         found = _find(source, in_facts if source == facts.path else needles)
         if found is not None:
-            return TemplateError(message, _rel(source, root), found, None, exc.hint)
+            return _located(exc, _rel(source, root), found)
     if text_line:
         best = _most_similar(sources, text_line)
         if best is not None:
-            return TemplateError(message, _rel(best[0], root), best[1], None, exc.hint)
+            return _located(exc, _rel(best[0], root), best[1])
     hint = exc.hint
     if exc.line is not None:
         hint = f"regel {exc.line} van de gegenereerde tekst" + (f"; {hint}" if hint else "")
-    return TemplateError(message, _rel(facts.template, root), None, None, hint)
+    return TemplateError(
+        message, _rel(facts.template, root), None, None, hint, kind=exc.kind, subject=exc.subject
+    )
+
+
+def _located(exc: TemplateError, file: Path, line: int) -> TemplateError:
+    return TemplateError(exc.message, file, line, None, exc.hint, kind=exc.kind, subject=exc.subject)
 
 
 def _template_sources(facts: LetterFacts, root: Path) -> list[Path]:

@@ -7,7 +7,6 @@ and line); 2 bad usage.
 from __future__ import annotations
 
 import argparse
-import atexit
 import contextlib
 import errno
 import io
@@ -18,6 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from briefing import _compat
 from briefing.errors import BriefingError, InputError, OutputError, Problems, UsageError
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -343,7 +343,8 @@ def run() -> None:
     # The workers first (multiprocessing's exit handler would wait for them); all our
     # work is done, so a worker still loading WeasyPrint is stopped, not waited for.
     parallel.shutdown(now=True)
-    atexit._run_exitfuncs()
+    if not _compat.run_exit_handlers():  # not this Python: exit the usual (slower) way
+        sys.exit(status)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError, AttributeError):  # a closed pipe, a closed stream
             stream.flush()

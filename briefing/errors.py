@@ -55,7 +55,33 @@ class FactsError(InputError):
 
 
 class TemplateError(InputError):
-    """The template cannot be rendered, or renders to something invalid."""
+    """The template cannot be rendered, or renders to something invalid.
+
+    A problem found in the generated Markdown knows only that text's line; ``kind`` and
+    ``subject`` say what it is about, so that it can be found in the template:
+
+    ``ref``                  a reference to an unknown heading id; subject: the id
+    ``footnote-call``        a footnote called but not defined; subject: its label
+    ``footnote-definition``  a footnote defined but not called; subject: its label
+    ``image``                an image; subject: its source
+    ``link``                 a link that cannot be in a letter; subject: its target
+    ``html``                 raw HTML; subject: the tag as written
+    """
+
+    def __init__(
+        self,
+        message: str,
+        file: str | Path | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+        *,
+        kind: str | None = None,
+        subject: str | None = None,
+    ) -> None:
+        super().__init__(message, file, line, column, hint)
+        self.kind = kind
+        self.subject = subject
 
 
 class PlaceholderError(InputError):

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from briefing import characters, dutch, schema
+from briefing._compat import YAML_UNKNOWN_TAG, yaml_message
 from briefing.errors import FactsError, Problems
 from briefing.model import Afzender, Meta, Ondertekenaar
 
@@ -209,42 +210,6 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
         return list(node.value)
     return []
 
-# PyYAML's messages for the mistakes people make most, in Dutch.
-_YAML_MESSAGES = {
-    "mapping values are not allowed here": (
-        "hier kan geen 'sleutel: waarde' staan",
-        "staat er een ': ' in een tekst? Zet de tekst dan tussen aanhalingstekens",
-    ),
-    "could not find expected ':'": ("hier verwachtte ik 'sleutel: waarde'", "ontbreekt er een ':'?"),
-    "found character '\\t' that cannot start any token": (
-        "tab-tekens zijn niet toegestaan in YAML", "gebruik spaties om in te springen",
-    ),
-    "did not find expected key": ("hier verwachtte ik een sleutel", "klopt het inspringen?"),
-    "did not find expected '-' indicator": (
-        "hier verwachtte ik een lijstelement '- …'", "klopt het inspringen?",
-    ),
-    "expected <block end>, but found '?'": (
-        "hier kan geen sleutel staan",
-        "lijstelementen ('- …') en sleutels ('naam: …') kunnen niet op hetzelfde niveau staan; "
-        "klopt het inspringen?",
-    ),
-    "expected <block end>, but found '-'": (
-        "hier kan geen lijstelement ('- …') staan", "klopt het inspringen?",
-    ),
-    "expected <block end>, but found '<scalar>'": (
-        "hier verwachtte ik een nieuwe sleutel of het einde van een lijst", "klopt het inspringen?",
-    ),
-    "found undefined alias": ("onbekende verwijzing (alias)", "definieer eerst het anker met &naam"),
-    "found unhashable key": ("een sleutel moet een naam zijn, geen lijst of mapping", None),
-    "but found another document": (
-        "een briefbestand bevat één YAML-document; hier begint een tweede ('---')",
-        "haal de regel '---' en wat erna komt weg, of zet het in een eigen bestand",
-    ),
-    "expected <document start>, but found '<block mapping start>'": (
-        "onverwacht inspringen", "begin de sleutels bovenaan zonder spaties",
-    ),
-}
-
 
 def _display(path: Path, project: Path) -> Path:
     """A path as the user knows it: relative to the project where possible."""
@@ -328,9 +293,9 @@ def _yaml_error(exc: yaml.MarkedYAMLError, shown: Path, text: str) -> FactsError
             "aanhalingsteken zonder sluitend aanhalingsteken", shown, quote[0], quote[1],
             hint=f"YAML leest de tekst door tot regel {mark.line + 1}; sluit de tekst af met hetzelfde teken",
         )
-    message, hint = _YAML_MESSAGES.get(problem, (None, None))
+    message, hint = yaml_message(problem) or (None, None)  # PyYAML's English, in Dutch
     if message is None:
-        if problem.startswith("could not determine a constructor for the tag"):
+        if problem.startswith(YAML_UNKNOWN_TAG):
             message, hint = f"onbekende YAML-tag {problem.rsplit(' ', 1)[-1]}", "laat de tag weg"
         else:
             message = f"ongeldige YAML: {problem or exc}"

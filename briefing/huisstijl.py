@@ -61,6 +61,16 @@ class HouseStyle:
     logo_width: float = 13.0  # the emblem, centred at the top, bleeding off the top edge
     logo_height: float = 26.0
     footnote_indent: float = 5.0  # a footnote's text; its number hangs in front of it
+    footnote_rule: float = 30.0  # the rule above the footnotes (PDF; Word draws its own separator)
+    woordmerk_gap: float = 2.0  # between the emblem's right edge and the woordmerk
+    woordmerk_top: float = 12.0  # from the top edge of the page to the woordmerk (and headers)
+    heading_indent: float = 10.0  # from the margin to a numbered heading's text
+    list_indent: float = 6.0  # per list level
+    quote_indent: float = 10.0  # a quotation, per level
+    label_width: float = 20.0  # the label column of "Datum" and "Betreft"
+    cell_padding: float = 4.0  # right of each table cell's text
+    signature_gap: float = 5.0  # between two signatories side by side
+    default_tab: float = 12.5  # Word's default tab stops (the DOCX only)
 
     colour: str = "#154273"  # lintblauw
     language: str = "nl-NL"
@@ -72,6 +82,21 @@ class HouseStyle:
     def margin_right(self) -> float:
         """Right margin of the text column (the colofon sits in it)."""
         return self.page_width - self.margin_left - self.text_width
+
+    @property
+    def logo_left(self) -> float:
+        """The emblem's left edge, from the page's left edge: it is centred on the page."""
+        return (self.page_width - self.logo_width) / 2
+
+    @property
+    def woordmerk_left(self) -> float:
+        """The woordmerk's left edge, from the page's left edge: just right of the emblem."""
+        return self.logo_left + self.logo_width + self.woordmerk_gap
+
+    @property
+    def woordmerk_width(self) -> float:
+        """The woordmerk's width: up to the colofon's right edge."""
+        return self.colofon_left + self.colofon_width - self.woordmerk_left
 
 
 @dataclass(frozen=True, slots=True)

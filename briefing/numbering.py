@@ -35,8 +35,10 @@ def number(letter: Letter) -> Letter:
     """Return ``letter`` with headings, footnotes and references numbered.
 
     Raises :class:`TemplateError` (without a file; the caller adds it) for a
-    reference to an unknown heading id, a duplicate heading id, a footnote
-    called but never defined, or defined but never called.
+    reference to an unknown heading id, a duplicate heading id, or a numbered heading
+    without a numbered heading of the level above (``##`` before the first ``#``). Footnotes are
+    checked once, where they are read (:func:`briefing.parse.parse`): a letter whose
+    calls and notes do not match raises ValueError here.
     """
     blocks = _number_headings(letter.blocks, letter.meta.nummering)
     targets = {b.id: b for b in blocks if isinstance(b, Heading) and b.id}
@@ -46,14 +48,14 @@ def number(letter: Letter) -> Letter:
     def inline(node: Inline) -> Inline:
         if isinstance(node, NoteRef):
             if node.label not in defined:
-                raise TemplateError(f"voetnoot [^{node.label}] wordt gebruikt maar is nergens gedefinieerd")
+                raise ValueError(f"numbering: footnote [^{node.label}] is called but not defined")
             return replace(node, number=order.setdefault(node.label, len(order) + 1))
         if isinstance(node, Ref):
             target = targets.get(node.target)
             if target is None:
                 raise TemplateError(
                     f"ref('{node.target}') verwijst naar een onbekende kop",
-                    hint=_suggest(node.target, targets),
+                    hint=_suggest(node.target, targets), kind="ref", subject=node.target,
                 )
             if target.number is not None:
                 return replace(node, number=target.number, title=None)
@@ -90,7 +92,7 @@ def number(letter: Letter) -> Letter:
                 notes.append(replace(note, number=order[label], blocks=tuple(block(b) for b in note.blocks)))
     unused = [label for label in defined if label not in order]
     if unused:
-        raise TemplateError(f"voetnoot [^{unused[0]}] is gedefinieerd maar wordt nergens gebruikt")
+        raise ValueError(f"numbering: footnote [^{unused[0]}] is defined but not called")
     notes.sort(key=lambda n: n.number or 0)
     return replace(letter, blocks=blocks, footnotes=tuple(notes))
 
@@ -109,6 +111,13 @@ def _number_headings(blocks: tuple[Block, ...], enabled: bool) -> tuple[Block, .
                     )
                 seen.add(b.id)
             if enabled and b.numbered:
+                if 0 in counters[: b.level - 1]:  # would print "0.1" (Word shows it otherwise)
+                    skipped = "#" * (counters.index(0) + 1)
+                    raise TemplateError(
+                        f"kop '{'#' * b.level} {plain_text(b.inlines)}' staat niet onder een '{skipped}'-kop",
+                        line=b.line,
+                        hint=f"zet er een '{skipped}'-kop boven, of schrijf {{.ongenummerd}} achter deze kop",
+                    )
                 counters[b.level - 1] += 1
                 counters[b.level:] = [0] * (3 - b.level)
                 b = replace(b, number=".".join(str(c) for c in counters[: b.level]))

@@ -18,7 +18,6 @@ every earlier file as it was; a build killed after it is finished by the next bu
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -31,6 +30,7 @@ from pathlib import Path
 from briefing.errors import OutputError
 
 STATE_DIR = ".briefing"
+LOCK_TIMEOUT = 300.0  # seconds a build waits for another build of the same project
 _UMASK = os.umask(0o022)  # read the process's umask (setting it is the only way) …
 os.umask(_UMASK)  # … and put it back
 
@@ -46,7 +46,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         # mkstemp makes the file private (0600); an output is as readable as any new file.
-        os.fchmod(fd, 0o666 & ~_UMASK)
+        if hasattr(os, "fchmod"):  # not on Windows before Python 3.13, where mkstemp's file is not private
+            os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -382,13 +383,28 @@ def check_state(output: Path) -> None:
 
 
 @contextlib.contextmanager
-def project_lock(output: Path) -> Iterator[None]:
-    """Hold the project's build lock; a second build waits for the first to finish."""
+def project_lock(output: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the project's build lock; a second build waits for the first to finish.
+
+    The lock is an operating-system lock on ``output/.briefing/lock`` (filelock: fcntl on
+    Linux and macOS, msvcrt on Windows), released when the process ends, however it ends.
+    A build that has waited ``timeout`` seconds stops with an :class:`OutputError`
+    instead of waiting for ever. (The file is left in place: an unchanged build changes
+    nothing under ``output/``.)
+    """
+    import filelock  # ≈ 0.04 s: only a build that writes pays it
+
     state = output / STATE_DIR
     state.mkdir(parents=True, exist_ok=True)
-    with open(state / "lock", "a") as fh:  # "a": an unchanged build leaves even this file as it was
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    lock = filelock.FileLock(state / "lock", timeout=timeout)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise OutputError(
+            f"{output}: een andere build van dit project loopt nog (na {timeout:g} s wachten gestopt); "
+            "probeer het opnieuw als die klaar is"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()

@@ -4,8 +4,9 @@ Workers are forked: each starts as a copy of the parent, imports done, then impo
 the writers and WeasyPrint once and loads the hyphenation dictionary — the costs of
 a first PDF. The pool then lives as long as the process, so that ``briefing watch``
 rebuilds with a worker that already has all of that (and the parsed stylesheet and
-fonts) at hand. Where forking is not possible (not on Linux/macOS, or inside a
-worker), :func:`executor` gives None and the caller builds in its own process.
+fonts) at hand. Workers are forked on Linux only (macOS forks unsafely once system
+frameworks are loaded, Windows cannot fork); elsewhere, and inside a worker,
+:func:`start` gives None and the caller builds in its own process.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ import contextlib
 import hashlib
 import marshal
 import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from briefing import _compat
 
 if TYPE_CHECKING:  # imported when a pool is made: ≈ 0.04 s that an unchanged build does without
     from concurrent.futures import ProcessPoolExecutor as Pool
@@ -35,6 +39,13 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def forking() -> bool:
+    """Whether warm workers can be forked here: on Linux, where fork is safe and cheap."""
+    import multiprocessing
+
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
 def start(workers: int, language: str = "nl-NL", pdf: bool = True) -> Pool | None:
     """A pool of at least ``workers`` processes, already started and warming up, or None.
 
@@ -45,9 +56,9 @@ def start(workers: int, language: str = "nl-NL", pdf: bool = True) -> Pool | Non
     import multiprocessing
 
     global _executor, _size
-    if _in_worker or workers < 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if _in_worker or workers < 1 or not forking():
         return None
-    if _executor is None or _size < workers or getattr(_executor, "_broken", False):
+    if _executor is None or _size < workers or _compat.pool_broken(_executor):
         shutdown()
         from concurrent.futures import ProcessPoolExecutor
 
@@ -74,11 +85,8 @@ def shutdown(now: bool = False) -> None:
     global _executor, _size
     if _executor is not None:
         if now:
-            # What Python 3.14's ProcessPoolExecutor.terminate_workers() does. No task of
-            # ours is running here: a build waits for every task it gave a worker.
-            for process in list((getattr(_executor, "_processes", None) or {}).values()):
-                with contextlib.suppress(OSError, AttributeError):
-                    process.terminate()
+            # No task of ours is running here: a build waits for every task it gave a worker.
+            _compat.terminate_workers(_executor)
         _executor.shutdown(wait=True, cancel_futures=True)
     _executor, _size = None, 0
 
@@ -164,8 +172,9 @@ def load_hyphenation(language: str) -> None:
     """
     import pyphen
 
+    loaded = _compat.hyphenation_cache()  # pyphen's own cache of parsed dictionaries
     lang = pyphen.language_fallback(language)
-    if not lang or pyphen.LANGUAGES[lang] in pyphen.hdcache:
+    if loaded is None or not lang or pyphen.LANGUAGES[lang] in loaded:
         return
     source = Path(pyphen.LANGUAGES[lang])
     try:
@@ -175,9 +184,9 @@ def load_hyphenation(language: str) -> None:
         return
     hyph = _read_patterns(cache)
     if hyph is None:
-        hyph = pyphen.HyphDict(source)
+        hyph = _compat.parse_hyphenation(source)
         _write_patterns(cache, hyph)
-    pyphen.hdcache[pyphen.LANGUAGES[lang]] = hyph
+    loaded[pyphen.LANGUAGES[lang]] = hyph
 
 
 def _cache_dir() -> Path:
@@ -187,8 +196,6 @@ def _cache_dir() -> Path:
 
 def _read_patterns(cache: Path) -> Any:
     """A pyphen ``HyphDict`` from its cached patterns, or None."""
-    import pyphen
-
     try:
         blob = cache.read_bytes()
     except OSError:
@@ -202,11 +209,7 @@ def _read_patterns(cache: Path) -> Any:
         return None
     if not _valid_patterns(patterns):
         return None
-    hyph = object.__new__(pyphen.HyphDict)  # what HyphDict.__init__ leaves behind
-    hyph.patterns = patterns
-    hyph.cache = {}
-    hyph.maxlen = max(len(key) for key in patterns)
-    return hyph
+    return _compat.hyphenator_from_patterns(patterns)
 
 
 def _valid_patterns(patterns: Any) -> bool:
@@ -227,8 +230,8 @@ def _valid_patterns(patterns: Any) -> bool:
 def _write_patterns(cache: Path, hyph: Any) -> None:
     """Keep ``hyph``'s patterns, if they are plain numbers (dictionaries with nonstandard
     hyphenation, such as Hungarian's, carry extra data per pattern and are not kept)."""
-    patterns = hyph.patterns
-    if not all(type(v) is int for _, values in patterns.values() for v in values):
+    patterns = _compat.hyphenation_patterns(hyph)  # None: a HyphDict of an unknown shape
+    if patterns is None or not all(type(v) is int for _, values in patterns.values() for v in values):
         return
     with contextlib.suppress(OSError):  # no cache then: the next process parses again
         cache.parent.mkdir(parents=True, exist_ok=True)

@@ -89,6 +89,7 @@ def parse(markdown: str, meta: Meta) -> Letter:
             notes.extend(_footnote(n) for n in node.children)
         elif not _is_comment(node):
             blocks.append(_block(node))
+    _check_notes_reached(markdown, blocks, notes)
     return Letter(meta, tuple(blocks), tuple(notes))
 
 
@@ -114,11 +115,7 @@ def _check_footnotes(markdown: str, env: dict) -> None:
     """The footnote plugin drops unused definitions and leaves undefined calls as text."""
     for key, used in env.get("footnotes", {}).get("refs", {}).items():
         if used == -1:
-            label = key[1:]
-            raise TemplateError(
-                f"voetnoot [^{label}] is gedefinieerd maar wordt nergens gebruikt",
-                line=_find_line(markdown, f"[^{label}]:"),
-            )
+            raise _unused_note(markdown, key[1:])
     defined = {key[1:] for key in env.get("footnotes", {}).get("refs", {})}
     for match in _CALL.finditer(markdown):
         if match.group(1) not in defined:
@@ -126,7 +123,49 @@ def _check_footnotes(markdown: str, env: dict) -> None:
                 f"voetnoot [^{match.group(1)}] wordt gebruikt maar is nergens gedefinieerd",
                 line=markdown.count("\n", 0, match.start()) + 1,
                 hint=f"voeg een regel '[^{match.group(1)}]: …' toe",
+                kind="footnote-call", subject=match.group(1),
             )
+
+
+def _unused_note(markdown: str, label: str) -> TemplateError:
+    return TemplateError(
+        f"voetnoot [^{label}] is gedefinieerd maar wordt nergens gebruikt",
+        line=_find_line(markdown, f"[^{label}]:"), kind="footnote-definition", subject=label,
+    )
+
+
+def _check_notes_reached(markdown: str, blocks: list[Block], notes: list[Footnote]) -> None:
+    """Every note is called from the letter, or from a note that is (not only from each other)."""
+    bodies = {note.label: note.blocks for note in notes}
+    reached: set[str] = set()
+    todo = list(_calls(blocks))
+    while todo:
+        label = todo.pop()
+        if label not in reached:
+            reached.add(label)
+            todo.extend(_calls(bodies.get(label, ())))
+    unused = [_unused_note(markdown, note.label) for note in notes if note.label not in reached]
+    if unused:
+        raise min(unused, key=lambda e: e.line or 0)  # the first in the text
+
+
+def _calls(nodes: object) -> list[str]:
+    """The labels of the footnote calls in blocks or inlines, in order."""
+    found: list[str] = []
+    for node in nodes if isinstance(nodes, tuple | list) else (nodes,):
+        if isinstance(node, NoteRef):
+            found.append(node.label)
+        elif isinstance(node, Heading | Paragraph):
+            found += _calls(node.inlines)
+        elif isinstance(node, Emph | Strong | Link):
+            found += _calls(node.children)
+        elif isinstance(node, ListBlock):
+            found += [label for item in node.items for label in _calls(item.blocks)]
+        elif isinstance(node, BlockQuote):
+            found += _calls(node.blocks)
+        elif isinstance(node, Table):
+            found += [label for row in (node.header, *node.rows) for cell in row for label in _calls(cell)]
+    return found
 
 
 def _find_line(text: str, needle: str) -> int | None:
@@ -152,6 +191,7 @@ def _html_error(node: SyntaxTreeNode) -> TemplateError:
     return TemplateError(
         f"HTML '{tag}' kan niet in een Kamerbrief", line=_line(node),
         hint="schrijf opmaak in Markdown: **vet**, *cursief*, een lege regel tussen alinea's",
+        kind="html", subject=tag,
     )
 
 
@@ -326,6 +366,7 @@ def _inline(node: SyntaxTreeNode) -> Inline | None:
             raise TemplateError(
                 f"link naar '{href}' kan niet in een Kamerbrief",
                 hint="een link in een brief wijst naar een webadres (https://…) of e-mailadres (mailto:…)",
+                kind="link", subject=href,
             )
         return Link(_inlines(node), href)
     if kind == "html_inline":
@@ -342,5 +383,6 @@ def _inline(node: SyntaxTreeNode) -> Inline | None:
                 "briefing haalt niets van internet; voeg de afbeelding als bijlage toe" if remote
                 else "voeg de afbeelding als bijlage toe"
             ),
+            kind="image", subject=src,
         )
     raise TemplateError(f"onbekende opmaak '{kind}'", line=_line(node))

@@ -24,20 +24,29 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound, Undefined, pass_context
+from jinja2 import FileSystemLoader, TemplateNotFound, Undefined, pass_context
 from jinja2 import meta as jinja_meta
 from jinja2.exceptions import (
     SecurityError,
     TemplateRuntimeError,
     TemplateSyntaxError,
-    UndefinedError,
 )
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
-from jinja2.utils import missing
 from markupsafe import Markup
 
 from briefing import characters, dutch, limits
+from briefing._compat import (
+    JINJA_LOOKING_FOR,
+    JINJA_NO_FILTER,
+    JINJA_OPEN_BLOCK,
+    JINJA_SYNTAX_MESSAGES,
+    JINJA_UNSAFE_ATTRIBUTE,
+    PYTHON_UNEXPECTED_KEYWORD,
+    PYTHON_WRONG_ARGUMENTS,
+    UnknownName,
+    undefined_class,
+)
 from briefing.errors import InputError, TemplateError
 from briefing.facts import LetterFacts
 from briefing.schema import BRIEF_KEYS
@@ -183,31 +192,10 @@ def escape_markdown(value: Any) -> str:
 # --------------------------------------------------------------------------- undefined values
 
 
-class _UnknownName(UndefinedError):
-    """An unknown fact, key or attribute; :func:`render_letter` words it for the author."""
-
-    def __init__(self, obj: Any, name: Any) -> None:
-        super().__init__(f"undefined: {name!r}")
-        self.obj = obj
-        self.name = name
-
-
-class _Undefined(StrictUndefined):
-    """Fails on any use, and remembers what was looked up where (for a helpful message)."""
-
-    __slots__ = ()
-
-    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
-        if self._undefined_exception is not UndefinedError:  # e.g. the sandbox's SecurityError
-            return super()._fail_with_undefined_error(*args, **kwargs)
-        raise _UnknownName(self._undefined_obj, self._undefined_name)
-
-
-# Jinja binds the failing operators (__str__, __iter__, __add__, …) to the base class's
-# function itself, so an override must be bound to each of them again.
-for _attr in dir(StrictUndefined):
-    if getattr(StrictUndefined, _attr, None) is Undefined._fail_with_undefined_error:
-        setattr(_Undefined, _attr, _Undefined._fail_with_undefined_error)
+# Fails on any use, and remembers what was looked up where (for a helpful message):
+# built on Jinja's internals, so made in briefing._compat.
+_Undefined = undefined_class()
+_UnknownName = UnknownName
 
 
 # --------------------------------------------------------------------------- filters and functions
@@ -224,7 +212,7 @@ def _strict(func: Callable[..., Any]) -> Callable[..., Any]:
     def checked(*args: Any, **kwargs: Any) -> Any:
         for value in (*args, *kwargs.values()):
             if isinstance(value, Undefined):
-                value._fail_with_undefined_error()
+                str(value)  # a strict Undefined raises on any use
         return func(*args, **kwargs)
 
     return checked
@@ -243,11 +231,14 @@ def _datum(context: Context, d: Any, **opties: Any) -> str:
     return dutch.datum(d, brief_datum=_brief_datum(context), **opties)
 
 
+_NO_END = object()  # periode(a) without b: a holds both dates
+
+
 @pass_context
 @_strict
-def _periode(context: Context, a: Any, b: Any = missing, **opties: Any) -> str:
+def _periode(context: Context, a: Any, b: Any = _NO_END, **opties: Any) -> str:
     """``periode(a, b, relatief=True)``, or as a filter on ``(a, b)`` or ``{begin: …, eind: …}``."""
-    if b is missing:
+    if b is _NO_END:
         if isinstance(a, Mapping) and "begin" in a and "eind" in a:
             a, b = a["begin"], a["eind"]
         elif isinstance(a, list | tuple) and len(a) == 2:
@@ -410,7 +401,7 @@ def _template_error(exc: Exception, facts: LetterFacts, folder: Path) -> Templat
     if isinstance(exc, _UnknownName):
         return error(*_unknown_name(exc, facts))
     if isinstance(exc, SecurityError):
-        m = re.match(r"access to attribute '([^']*)' of '([^']*)' object is unsafe", str(exc))
+        m = JINJA_UNSAFE_ATTRIBUTE.match(str(exc))
         what = f"'{m[1]}' van een {m[2]}-object" if m else str(exc)
         return error(
             f"niet toegestaan in een sjabloon: {what}", "een sjabloon leest feiten; het voert geen code uit"
@@ -473,15 +464,9 @@ def _shown(filename: str, folder: Path) -> Path:
         return path
 
 
-_NO_FILTER = re.compile(r"No (filter|test) named '([^']+)'")
-_SYNTAX_MESSAGES = (
-    (re.compile(r"^unexpected '([^']*)'", re.I), "onverwacht '{0}'"),
-    (re.compile(r"^unexpected end of template", re.I), "het sjabloon houdt onverwacht op"),
-    (re.compile(r"^Encountered unknown tag '([^']*)'", re.I), "onbekende opdracht '{{% {0} %}}'"),
-    (re.compile(r"^expected token '([^']*)', got '([^']*)'", re.I), "verwachtte '{0}', maar vond '{1}'"),
-    (re.compile(r"^Missing end of comment tag", re.I), "commentaar '{{#' zonder '#}}'"),
-    (re.compile(r"^Missing end of raw directive", re.I), "'{{% raw %}}' zonder '{{% endraw %}}'"),
-)
+# Jinja's English messages, read for a Dutch one (briefing._compat holds them).
+_NO_FILTER = JINJA_NO_FILTER
+_SYNTAX_MESSAGES = JINJA_SYNTAX_MESSAGES
 
 
 def _syntax_error(exc: TemplateSyntaxError, folder: Path) -> TemplateError:
@@ -498,7 +483,7 @@ def _syntax_error(exc: TemplateSyntaxError, folder: Path) -> TemplateError:
         )
     text = exc.message or str(exc)
     hint = None
-    marker = "looking for the following tags:"
+    marker = JINJA_LOOKING_FOR
     if marker in text and (tags := re.findall(r"'(\w+)'", text.split(marker, 1)[1])):
         end = next((t for t in tags if t.startswith("end")), tags[0])  # 'elif' or 'else' or 'endif'
         text, hint = "het sjabloon houdt op midden in een blok", f"ontbreekt er een {{% {end} %}}?"
@@ -514,12 +499,7 @@ def _syntax_error(exc: TemplateSyntaxError, folder: Path) -> TemplateError:
 _BLOCK_TAGS = frozenset(
     ("if", "for", "macro", "call", "filter", "with", "block", "autoescape", "trans", "set")
 )
-# Jinja's words when a block is left open: at the end of the file, or at an outer block's end.
-_OPEN_BLOCK = re.compile(
-    r"^(?:Unexpected end of template|Encountered unknown tag 'end(?P<outer>\w+)')"
-    r".*The innermost block that needs to be closed is '(?P<inner>\w+)'",
-    re.S,
-)
+_OPEN_BLOCK = JINJA_OPEN_BLOCK  # Jinja's words when a block is left open
 
 
 def _unclosed_block(exc: TemplateSyntaxError, folder: Path) -> tuple[str, int] | None:
@@ -584,7 +564,7 @@ def _not_found(exc: TemplateNotFound, folder: Path) -> tuple[str, str | None]:
 def _type_error(exc: TypeError) -> tuple[str, str | None]:
     """A filter called with the wrong options, or the filter's own (Dutch) message."""
     text = str(exc)
-    m = re.match(r"(\w+)\(\) got an unexpected keyword argument '(\w+)'", text)
+    m = PYTHON_UNEXPECTED_KEYWORD.match(text)
     if m and m[1] in _SIGNATURES:
         options = [
             p.name for p in inspect.signature(_SIGNATURES[m[1]]).parameters.values()
@@ -595,7 +575,7 @@ def _type_error(exc: TypeError) -> tuple[str, str | None]:
             "mogelijke opties: " + ", ".join(options) if options else f"{m[1]} heeft geen opties"
         )
         return f"onbekende optie '{m[2]}' voor {m[1]}", hint
-    if re.match(r"\w+\(\) (missing|takes)", text):
+    if PYTHON_WRONG_ARGUMENTS.match(text):
         return f"verkeerd aantal argumenten: {text}", None
     return text, None
 
@@ -604,7 +584,7 @@ def _unknown_name(exc: _UnknownName, facts: LetterFacts) -> tuple[str, str | Non
     """``onbekend feit 'slachtofers'`` with the closest name as a hint."""
     context = {**facts.facts, "brief": facts.brief}
     name, obj = exc.name, exc.obj
-    if obj is missing:
+    if exc.top_level:
         close = difflib.get_close_matches(str(name), list(context), n=1, cutoff=0.6)
         hint = f"bedoelde u '{close[0]}'?" if close else "bekende feiten: " + ", ".join(sorted(context)[:10])
         return f"onbekend feit '{name}'", hint

@@ -40,10 +40,11 @@ if [[ ! -x .venv/bin/python ]]; then
 fi
 extra=""
 [[ "${1:-}" == "--test" ]] && extra="[test]"
-# Reinstall only when pyproject.toml changed since the last install.
+# Reinstall only when pyproject.toml or constraints.txt changed since the last install.
+# constraints.txt pins every package to the versions tested together (bash scripts/lock).
 stamp=".venv/.briefing-installed${extra}"
-if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
+if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" || constraints.txt -nt "$stamp" ]]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".${extra}"
   touch "$stamp"
 fi

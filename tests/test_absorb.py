@@ -168,6 +168,12 @@ def test_betreft_and_signatory(project: Path) -> None:
     }
 
 
+def test_letter_date(project: Path) -> None:
+    edits.replace(docx_of(project, A), "9 december 2022", "12 december 2022")
+    plan = absorbed(project, A)
+    assert [(f.path, str(f.new)) for f in plan.facts] == [("brief.datum", "2022-12-12")]
+
+
 def test_bold_on_literal_words(project: Path) -> None:
     edits.bold(docx_of(project, A), "complexe")
     absorbed(project, A)

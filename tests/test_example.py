@@ -13,7 +13,8 @@ from docx import Document
 import briefing
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seed" / "kamerbrief-armenie-azerbeidzjan.txt"
+# The real letter the example reproduces (a copy: the tests need nothing beside the repository).
+SEED = ROOT / "tests" / "fixtures" / "seed" / "kamerbrief-armenie-azerbeidzjan.txt"
 
 # Sentences of the seed letter the example reproduces word for word.
 SEED_SENTENCES = [

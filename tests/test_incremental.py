@@ -137,3 +137,16 @@ def test_house_style_and_options_are_inputs(project: Path) -> None:
     assert rebuilt(project, formats=("docx",)) == {WITH, WITHOUT}
     assert rebuilt(project, formats=("docx",), draft=True) == {WITH, WITHOUT}
     assert rebuilt(project, formats=("docx",), draft=True) == set()
+
+
+def test_a_copied_project_is_up_to_date(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The inputs' digest holds no absolute path: a project copied elsewhere (or checked
+    out in another folder) with its outputs rebuilds nothing."""
+    shutil.copy(ROOT / "briefing" / "assets" / "beeldmerk.png", project / "logo.png")
+    (project / "briefing.toml").write_text('[huisstijl]\nlogo_png = "logo.png"\n', encoding="utf-8")
+    assert rebuilt(project, formats=("docx",)) == {WITH, WITHOUT}
+    copy = tmp_path_factory.mktemp("elders") / "kopie"
+    shutil.copytree(project, copy)
+    assert rebuilt(copy, formats=("docx",)) == set()
+    (copy / "logo.png").write_bytes((copy / "logo.png").read_bytes() + b"\0")  # the copy's own logo
+    assert rebuilt(copy, formats=("docx",)) == {WITH, WITHOUT}

@@ -87,3 +87,51 @@ def test_html_comments_are_the_authors_notes_and_not_in_the_letter() -> None:
 def test_text_that_looks_like_markup_but_is_not_html_stays_text() -> None:
     letter = parse("Als a < b en c > d, en <https://www.rijksoverheid.nl>.\n", sample_meta())
     assert plain_text(letter.blocks[0].inlines) == "Als a < b en c > d, en https://www.rijksoverheid.nl."
+
+
+@pytest.mark.parametrize("md", [
+    "## Inleiding\n\nTekst.\n\n# Eerste\n",
+    "# Eerste\n\n### Diep\n\nTekst.\n",
+])
+def test_a_heading_without_its_parent_level_is_an_error_not_zero(md: str) -> None:
+    """A ``##`` before any ``#`` would be numbered "0.1" (and ``###`` under ``#`` "1.0.1")."""
+    with pytest.raises(TemplateError) as info:
+        number(parse(md, sample_meta()))
+    assert "staat niet onder een" in info.value.message
+    lines = md.split("\n")
+    assert info.value.line == lines.index(next(x for x in lines if x.startswith("##"))) + 1
+
+
+def test_a_heading_without_its_parent_level_is_fine_unnumbered() -> None:
+    letter = number(parse("## Inleiding {.ongenummerd}\n\n# Eerste\n\n## Sub\n", sample_meta()))
+    assert [b.number for b in letter.blocks] == [None, "1", "1.1"]
+    letter = number(parse("## Inleiding\n\n# Eerste\n", sample_meta(nummering=False)))
+    assert [b.number for b in letter.blocks] == [None, None]
+
+
+def test_footnotes_that_only_call_each_other_are_unused() -> None:
+    md = "Tekst.\n\n[^a]: Zie [^b].\n[^b]: Zie [^a].\n"
+    with pytest.raises(TemplateError) as info:
+        parse(md, sample_meta())
+    assert info.value.message == "voetnoot [^a] is gedefinieerd maar wordt nergens gebruikt"
+    assert (info.value.kind, info.value.subject, info.value.line) == ("footnote-definition", "a", 3)
+
+
+@pytest.mark.parametrize(("md", "kind", "subject"), [
+    ("Tekst.[^x]\n", "footnote-call", "x"),
+    ("Tekst.\n\n[^x]: noot\n", "footnote-definition", "x"),
+    ("Zie ![kaart](kaart.png).\n", "image", "kaart.png"),
+    ("Zie [dit](javascript:alert(1)).\n", "link", "javascript:alert(1)"),
+    ("Tekst <b>vet</b>.\n", "html", "<b>"),
+])
+def test_template_errors_say_what_they_are_about(md: str, kind: str, subject: str) -> None:
+    """The fields build uses to find the problem in the template (not the message's words)."""
+    with pytest.raises(TemplateError) as info:
+        number(parse(md, sample_meta()))
+    assert (info.value.kind, info.value.subject) == (kind, subject)
+
+
+def test_a_reference_error_says_its_target() -> None:
+    with pytest.raises(TemplateError) as info:
+        number(parse("Zie <ref:vervolgg>.\n", sample_meta()))
+    assert (info.value.kind, info.value.subject) == ("ref", "vervolgg")

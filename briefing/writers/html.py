@@ -94,11 +94,12 @@ def render_css(style: HouseStyle) -> str:
         s=style,
         font_faces=fonts,
         pagina=Markup(_pagina_content(huisstijl.PAGINA)),
-        logo_left=(style.page_width - style.logo_width) / 2 - style.margin_left,
+        # Positions in the page's margin box: from the text area's top-left corner.
+        logo_left=style.logo_left - style.margin_left,
         logo_top=-style.margin_top,
-        woordmerk_left=style.page_width / 2 + 8.5 - style.margin_left,
-        woordmerk_top=12.0 - style.margin_top,
-        woordmerk_width=style.colofon_left + style.colofon_width - (style.page_width / 2 + 8.5),
+        woordmerk_left=style.woordmerk_left - style.margin_left,
+        woordmerk_top=style.woordmerk_top - style.margin_top,
+        woordmerk_width=style.woordmerk_width,
         colofon_shift=style.colofon_left - (style.page_width - style.margin_right),
     )
 
@@ -123,16 +124,28 @@ class _BodyWriter:
         return write(self, node)
 
     def inlines(self, nodes: tuple[object, ...]) -> Markup:
-        """HTML for a run of inline nodes."""
+        """HTML for a run of inline nodes.
+
+        A footnote call stays with the word before it: the word and the call go in one
+        ``span.anker`` that is not broken across lines (else a line may end in "jl." and
+        the next begin with "¹,").
+        """
         out = []
-        for node in nodes:
+        for i, node in enumerate(nodes):
             try:
                 write = INLINES[type(node)]
             except KeyError:
                 raise TypeError(
                     f"PDF-writer: inlinetype {type(node).__name__} wordt niet ondersteund"
                 ) from None
-            out.append(write(self, node))
+            before = nodes[i - 1].text if i and isinstance(nodes[i - 1], Text) else ""
+            if isinstance(node, NoteRef) and before and not before[-1].isspace():
+                cut = max(before.rfind(space) for space in " \t\n\u00a0") + 1  # the last word
+                out[-1] = Markup('{}<span class="anker">{}{}</span>').format(
+                    escape(before[:cut]), escape(before[cut:]), write(self, node)
+                )
+            else:
+                out.append(write(self, node))
         return Markup("").join(out)
 
 

@@ -14,8 +14,9 @@ import io
 import zipfile
 
 from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls, nsmap, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
+from lxml import etree
 
 # --------------------------------------------------------------------------- schema order
 
@@ -202,40 +203,58 @@ def bookmark(name: str, ident: int) -> tuple[BaseOxmlElement, BaseOxmlElement]:
 
 
 # --------------------------------------------------------------------------- numbering
+# Every part below is built element by element (lxml escapes every value): a house-style
+# value with a quote or a '<' (a font name, a language) stays a value.
 
-_W = nsdecls("w")
+
+def _tree(tag: str, *children: BaseOxmlElement, **attrs: str | int) -> BaseOxmlElement:
+    """``el(tag, **attrs)`` with ``children`` appended in order."""
+    element = el(tag, **attrs)
+    element.extend(children)
+    return element
 
 
-def numbering(abstract: list[str], nums: list[str]) -> BaseOxmlElement:
+def numbering(abstract: list[BaseOxmlElement], nums: list[BaseOxmlElement]) -> BaseOxmlElement:
     """The ``w:numbering`` root: every ``w:abstractNum`` first, then every ``w:num``."""
-    return parse_xml(f"<w:numbering {_W}>{''.join(abstract)}{''.join(nums)}</w:numbering>")
+    return _tree("w:numbering", *abstract, *nums)
 
 
-def abstract_num(ident: int, levels: list[str]) -> str:
+def abstract_num(ident: int, levels: list[BaseOxmlElement]) -> BaseOxmlElement:
     """A multilevel ``w:abstractNum`` with a fixed ``w:nsid`` (no random ids)."""
-    return (f'<w:abstractNum w:abstractNumId="{ident}"><w:nsid w:val="{0x1B0000 + ident:08X}"/>'
-            f'<w:multiLevelType w:val="multilevel"/>{"".join(levels)}</w:abstractNum>')
+    return _tree(
+        "w:abstractNum",
+        el("w:nsid", val=f"{0x1B0000 + ident:08X}"),
+        el("w:multiLevelType", val="multilevel"),
+        *levels,
+        abstractNumId=ident,
+    )
 
 
 def level(ilvl: int, fmt: str, text: str, indent: int, hanging: int, *,
-          style: str | None = None, suffix: str = "tab", font: str | None = None) -> str:
+          style: str | None = None, suffix: str = "tab", font: str | None = None) -> BaseOxmlElement:
     """One ``w:lvl``, children in schema order: start, numFmt, lvlRestart, pStyle, isLgl,
     suff, lvlText, lvlPicBulletId, legacy, lvlJc, pPr, rPr."""
-    pstyle = f'<w:pStyle w:val="{style}"/>' if style else ""
-    rpr = f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}"/></w:rPr>' if font else ""
-    return (f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>{pstyle}'
-            f'<w:suff w:val="{suffix}"/><w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
-            f'<w:pPr><w:tabs><w:tab w:val="num" w:pos="{indent}"/></w:tabs>'
-            f'<w:ind w:left="{indent}" w:hanging="{hanging}"/></w:pPr>{rpr}</w:lvl>')
+    children = [el("w:start", val=1), el("w:numFmt", val=fmt)]
+    if style:
+        children.append(el("w:pStyle", val=style))
+    children += [
+        el("w:suff", val=suffix),
+        el("w:lvlText", val=text),
+        el("w:lvlJc", val="left"),
+        _tree("w:pPr", _tree("w:tabs", el("w:tab", val="num", pos=indent)),
+              el("w:ind", left=indent, hanging=hanging)),
+    ]
+    if font:
+        children.append(_tree("w:rPr", el("w:rFonts", ascii=font, hAnsi=font)))
+    return _tree("w:lvl", *children, ilvl=ilvl)
 
 
-def num(ident: int, abstract: int, restart: tuple[int, int] | None = None) -> str:
+def num(ident: int, abstract: int, restart: tuple[int, int] | None = None) -> BaseOxmlElement:
     """A ``w:num`` instance; ``restart=(ilvl, start)`` makes this list start afresh."""
-    override = ""
+    element = _tree("w:num", el("w:abstractNumId", val=abstract), numId=ident)
     if restart is not None:
-        override = (f'<w:lvlOverride w:ilvl="{restart[0]}">'
-                    f'<w:startOverride w:val="{restart[1]}"/></w:lvlOverride>')
-    return f'<w:num w:numId="{ident}"><w:abstractNumId w:val="{abstract}"/>{override}</w:num>'
+        element.append(_tree("w:lvlOverride", el("w:startOverride", val=restart[1]), ilvl=restart[0]))
+    return element
 
 
 # --------------------------------------------------------------------------- footnotes
@@ -246,53 +265,61 @@ FOOTNOTES_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 
 def footnotes() -> BaseOxmlElement:
     """The ``w:footnotes`` root with the two separators Word writes (ids -1 and 0)."""
-    sep = '<w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
-    return parse_xml(
-        f"<w:footnotes {nsdecls('w', 'r')}>"
-        f'<w:footnote w:type="separator" w:id="-1"><w:p>{sep}<w:r><w:separator/></w:r></w:p></w:footnote>'
-        f'<w:footnote w:type="continuationSeparator" w:id="0"><w:p>{sep}'
-        f"<w:r><w:continuationSeparator/></w:r></w:p></w:footnote>"
-        f"</w:footnotes>"
-    )
+    root = OxmlElement("w:footnotes", nsdecls={prefix: nsmap[prefix] for prefix in ("w", "r")})
+    for kind, ident, mark in (("separator", -1, "w:separator"),
+                              ("continuationSeparator", 0, "w:continuationSeparator")):
+        spacing = _tree("w:pPr", el("w:spacing", after=0, line=240, lineRule="auto"))
+        paragraph = _tree("w:p", spacing, _tree("w:r", el(mark)))
+        root.append(_tree("w:footnote", paragraph, type=kind, id=ident))
+    return root
 
 
 # --------------------------------------------------------------------------- settings
+
+# Constant: what Word writes for a fresh document. The two values are set on the parsed tree.
+_SETTINGS = (
+    f'<w:settings {nsdecls("w", "r")}>'
+    '<w:zoom w:percent="100"/>'
+    '<w:proofState w:spelling="clean" w:grammar="clean"/>'
+    '<w:defaultTabStop w:val="720"/>'
+    '<w:autoHyphenation/><w:consecutiveHyphenLimit w:val="2"/><w:hyphenationZone w:val="425"/>'
+    '<w:characterSpacingControl w:val="doNotCompress"/>'
+    '<w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
+    '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word"'
+    ' w:val="15"/></w:compat>'
+    '<w:themeFontLang w:val="nl-NL"/>'
+    '<w:clrSchemeMapping w:bg1="light1" w:t1="dark1" w:bg2="light2" w:t2="dark2" w:accent1="accent1"'
+    ' w:accent2="accent2" w:accent3="accent3" w:accent4="accent4" w:accent5="accent5"'
+    ' w:accent6="accent6" w:hyperlink="hyperlink" w:followedHyperlink="followedHyperlink"/>'
+    '<w:decimalSymbol w:val=","/><w:listSeparator w:val=";"/>'
+    "</w:settings>"
+)
 
 
 def settings(language: str, tab_stop: int) -> BaseOxmlElement:
     """``w:settings`` as Word writes it for a fresh document: hyphenation on, footnote
     separators declared, Word 2013+ layout; no rsids, so no random ids."""
-    return parse_xml(
-        f'<w:settings {nsdecls("w", "r")}>'
-        '<w:zoom w:percent="100"/>'
-        '<w:proofState w:spelling="clean" w:grammar="clean"/>'
-        f'<w:defaultTabStop w:val="{tab_stop}"/>'
-        '<w:autoHyphenation/><w:consecutiveHyphenLimit w:val="2"/><w:hyphenationZone w:val="425"/>'
-        '<w:characterSpacingControl w:val="doNotCompress"/>'
-        '<w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
-        '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word"'
-        ' w:val="15"/></w:compat>'
-        f'<w:themeFontLang w:val="{language}"/>'
-        '<w:clrSchemeMapping w:bg1="light1" w:t1="dark1" w:bg2="light2" w:t2="dark2" w:accent1="accent1"'
-        ' w:accent2="accent2" w:accent3="accent3" w:accent4="accent4" w:accent5="accent5"'
-        ' w:accent6="accent6" w:hyperlink="hyperlink" w:followedHyperlink="followedHyperlink"/>'
-        '<w:decimalSymbol w:val=","/><w:listSeparator w:val=";"/>'
-        "</w:settings>"
-    )
+    root = parse_xml(_SETTINGS)
+    root.find(qn("w:defaultTabStop")).set(qn("w:val"), str(tab_stop))
+    root.find(qn("w:themeFontLang")).set(qn("w:val"), language)
+    return root
+
+
+def _xml_bytes(root: etree._Element) -> bytes:
+    """A part's bytes as Word writes them: declaration with ``standalone='yes'``."""
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def app_properties(company: str) -> bytes:
     """``docProps/app.xml`` without a template, timings or counts of another document."""
-    from xml.sax.saxutils import escape
-
-    return (
-        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
-        ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-        "<Application>briefing</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
-        f"<Company>{escape(company)}</Company><LinksUpToDate>false</LinksUpToDate>"
-        "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
-    ).encode()
+    ns = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+    vt = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+    root = etree.Element(f"{{{ns}}}Properties", nsmap={None: ns, "vt": vt})
+    for name, value in (("Application", "briefing"), ("DocSecurity", "0"), ("ScaleCrop", "false"),
+                        ("Company", company), ("LinksUpToDate", "false"), ("SharedDoc", "false"),
+                        ("HyperlinksChanged", "false")):
+        etree.SubElement(root, f"{{{ns}}}{name}").text = value
+    return _xml_bytes(root)
 
 
 PANOSE = {"Verdana": "020B0604030504040204", "Georgia": "02040502050405020303"}
@@ -301,18 +328,29 @@ PANOSE = {"Verdana": "020B0604030504040204", "Georgia": "02040502050405020303"}
 def font_table(fonts: tuple[tuple[str, str], ...]) -> bytes:
     """``word/fontTable.xml`` naming the fonts used, with their family (``swiss``,
     ``roman``) and, where known, PANOSE, so a reader without the font picks a close one."""
-    from xml.sax.saxutils import quoteattr
-
-    entries = []
+    root = OxmlElement("w:fonts")
     for name, family in dict(fonts).items():
-        panose = f'<w:panose1 w:val="{PANOSE[name]}"/>' if name in PANOSE else ""
-        entries.append(f'<w:font w:name={quoteattr(name)}>{panose}<w:charset w:val="00"/>'
-                       f'<w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>')
-    return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-            f"<w:fonts {nsdecls('w')}>{''.join(entries)}</w:fonts>").encode()
+        children = [el("w:panose1", val=PANOSE[name])] if name in PANOSE else []
+        children += [el("w:charset", val="00"), el("w:family", val=family), el("w:pitch", val="variable")]
+        root.append(_tree("w:font", *children, name=name))
+    return _xml_bytes(root)
 
 
 # --------------------------------------------------------------------------- floating image
+
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_ANCHOR = (
+    f'<wp:anchor {nsdecls("wp", "a", "pic", "r")} distT="0" distB="0" distL="0" distR="0"'
+    ' simplePos="0" relativeHeight="0" behindDoc="0" locked="1" layoutInCell="1" allowOverlap="1">'
+    '<wp:simplePos x="0" y="0"/>'
+    '<wp:positionH relativeFrom="page"><wp:align/></wp:positionH>'
+    '<wp:positionV relativeFrom="page"><wp:posOffset/></wp:positionV>'
+    '<wp:extent cx="0" cy="0"/>'
+    '<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+    '<wp:docPr id="0" name="" descr=""/>'
+    '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+    "</wp:anchor>"
+)
 
 
 def anchor(inline: BaseOxmlElement, *, x_align: str, y: int, behind: bool, ident: int,
@@ -321,19 +359,17 @@ def anchor(inline: BaseOxmlElement, *, x_align: str, y: int, behind: bool, ident
     horizontally aligned (``center``), ``y`` EMU from the top edge, not wrapping text."""
     extent = inline.find(qn("wp:extent"))
     graphic = inline.find(qn("a:graphic"))
-    element = parse_xml(
-        f'<wp:anchor {nsdecls("wp", "a", "pic", "r")} distT="0" distB="0" distL="0" distR="0"'
-        f' simplePos="0" relativeHeight="{251658240 + ident}" behindDoc="{int(behind)}" locked="1"'
-        ' layoutInCell="1" allowOverlap="1">'
-        '<wp:simplePos x="0" y="0"/>'
-        f'<wp:positionH relativeFrom="page"><wp:align>{x_align}</wp:align></wp:positionH>'
-        f'<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'
-        f'<wp:extent cx="{extent.get("cx")}" cy="{extent.get("cy")}"/>'
-        '<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
-        f'<wp:docPr id="{ident}" name="{name}" descr="{descr}"/>'
-        '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
-        "</wp:anchor>"
-    )
+    element = parse_xml(_ANCHOR)
+    element.set("relativeHeight", str(251658240 + ident))
+    element.set("behindDoc", str(int(behind)))
+    element.find(f"{{{_WP}}}positionH/{{{_WP}}}align").text = x_align
+    element.find(f"{{{_WP}}}positionV/{{{_WP}}}posOffset").text = str(y)
+    size = element.find(f"{{{_WP}}}extent")
+    size.set("cx", extent.get("cx"))
+    size.set("cy", extent.get("cy"))
+    doc_pr = element.find(f"{{{_WP}}}docPr")
+    for key, value in (("id", str(ident)), ("name", name), ("descr", descr)):
+        doc_pr.set(key, value)
     element.append(graphic)
     return element
 

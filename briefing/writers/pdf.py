@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from briefing import _compat
 from briefing.errors import OutputError
 from briefing.huisstijl import ASSETS, HouseStyle
 from briefing.model import Letter
@@ -93,12 +94,17 @@ _MAX_FOOTNOTE_PASSES = 8
 
 
 def footnote_fixes(document: Any, root: Any) -> list[Any]:
-    """Body blocks (children of ``.romp``) to start on a new page so that notes meet their calls."""
-    from weasyprint.formatting_structure.boxes import Box, FootnoteAreaBox
+    """Body blocks (children of ``.romp``) to start on a new page so that notes meet their calls.
 
+    The laid-out boxes are WeasyPrint's internals (see :mod:`briefing._compat`): where
+    they cannot be read, nothing is moved and WeasyPrint's placement stands.
+    """
+    classes = _compat.footnote_box_classes()
+    pages = _compat.page_boxes(document)
     romp = next((el for el in root.iter() if el.get("class") == "romp"), None)
-    if romp is None:
+    if romp is None or classes is None or pages is None:
         return []
+    Box, FootnoteAreaBox = classes
     blocks = {id(child) for child in romp}
     call_page: dict[str, int] = {}
     call_block: dict[str, Any] = {}
@@ -107,26 +113,25 @@ def footnote_fixes(document: Any, root: Any) -> list[Any]:
     last_block: dict[int, Any] = {}
 
     def walk(box: Any, block: Any, in_notes: bool, page: int) -> None:
-        element = box.element
+        element, tag, children = _compat.box_parts(box)
         if element is not None and id(element) in blocks and not in_notes:
             block = element
             first_block.setdefault(page, element)
             last_block[page] = element
         if isinstance(box, FootnoteAreaBox):
             in_notes = True
-        tag = box.element_tag or ""
         if element is not None and element.get("class") == "voetnoot":
             if tag.endswith("::footnote-call"):
                 call_page[element.get("data-n")] = page
                 call_block[element.get("data-n")] = block
             elif in_notes and tag == element.tag:
                 note_page[element.get("data-n")] = page
-        for child in getattr(box, "children", ()):
+        for child in children:
             if isinstance(child, Box):
                 walk(child, block, in_notes, page)
 
-    for number, page in enumerate(document.pages):
-        walk(page._page_box, None, False, number)
+    for number, page_box in pages:
+        walk(page_box, None, False, number)
 
     # Only the first misplaced note counts: a move changes every page after it.
     for n, page in sorted(call_page.items(), key=lambda item: item[1]):
@@ -145,9 +150,7 @@ def footnote_fixes(document: Any, root: Any) -> list[Any]:
 def supported_variants() -> tuple[str, ...]:
     """The PDF variants this WeasyPrint can write (``pdf/ua-1``, ``pdf/a-3b``, …)."""
     load_weasyprint()
-    from weasyprint.pdf import VARIANTS
-
-    return tuple(sorted(v for v in VARIANTS if v != "debug"))
+    return _compat.pdf_variants()
 
 
 def _check_variant(variant: str | None) -> None:
@@ -183,8 +186,8 @@ def _quick_library_lookup() -> Iterator[None]:
     ``find_library`` does first); a library not in it is still opened by its file name
     (``libpango-1.0.so.0``), which WeasyPrint tries too and which needs no lookup.
     """
-    ldconfig_only = getattr(ctypes.util, "_findSoname_ldconfig", None)
-    if not sys.platform.startswith("linux") or ldconfig_only is None:
+    ldconfig_only = _compat.ldconfig_lookup()
+    if ldconfig_only is None:
         yield
         return
     original = ctypes.util.find_library

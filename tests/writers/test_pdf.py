@@ -295,7 +295,7 @@ def test_second_call_of_a_note_repeats_its_number_only() -> None:
     letter = replace(letter, blocks=(*letter.blocks, again))
     html = render_html(letter, STYLE)
     assert html.count("Kamerstuk 21 501-02, nr. 2540") == 1
-    assert 'Nogmaals<sup class="noot">1</sup>.' in html
+    assert '<span class="anker">Nogmaals<sup class="noot">1</sup></span>.' in html  # kept with its word
 
 
 def test_unknown_node_type_raises_type_error() -> None:
