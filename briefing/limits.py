@@ -375,6 +375,7 @@ def run_limited(func: Callable[..., T], *args: Any, what: str = "het sjabloon", 
                     resource.setrlimit(resource.RLIMIT_CPU, (hard, hard + 1))  # SIGXCPU, then SIGKILL
             signal.signal(signal.SIGPROF, _on_alarm)
             signal.setitimer(signal.ITIMER_PROF, SOFT_SECONDS)
+            _budget.range_total = 0  # a render of its own, whatever this process did before
             try:
                 outcome: tuple[str, Any] = ("ok", func(*args))
             except BaseException as exc:  # handed to the parent, which raises it
