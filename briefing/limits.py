@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 MAX_TEXT = 1_000_000  # characters (or items) of one value made in a template
-MAX_OUTPUT = 2_000_000  # characters of a letter's rendered Markdown
+MAX_OUTPUT = 600_000  # characters of a letter's rendered Markdown: about 200 pages of prose
 MAX_BITS = 4_000  # a whole number made in a template: about 1,200 digits
 MAX_WIDTH = 10_000  # a width or precision in a format ('{:>10}', '%10s', center(10))
 MAX_RANGE_TOTAL = 1_000_000  # numbers produced by every range() of one render together
