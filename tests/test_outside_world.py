@@ -189,3 +189,33 @@ def test_deleting_shared_facts_during_watch_rebuilds_their_letters_and_says_why(
     assert all("onbekend feit 'personen" in p.message for p in problems)
     for name in users:  # the earlier outputs stay
         assert (project / "output" / f"{name}.docx").exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
+def test_a_build_stopped_while_rendering_leaves_no_process(tmp_path: Path, signum: int) -> None:
+    project = copy_example(tmp_path / "project")
+    with (project / "templates" / f"{LETTER}.md.j2").open("a", encoding="utf-8") as fh:
+        fh.write('\n{% for i in range(1000) %}{% for j in range(999) %}'
+                 '{% set x = ("ab" * 5000) | replace("a", "xy") | length %}{% endfor %}{% endfor %}\n')
+    process = subprocess.Popen([str(SCRIPT), "build", LETTER, "--project", str(project), "--jobs", "1"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not _descendants(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)  # the render's own process
+        children = _descendants(process.pid)
+        assert children, "no render process was started"
+        process.send_signal(signum)
+        process.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while any(_alive(c) for c in children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [c for c in children if _alive(c)], "the render process outlived the build"
+        if signum == signal.SIGTERM:
+            assert process.returncode == 128 + signal.SIGTERM
+            assert "Traceback" not in process.stderr.read()  # type: ignore[union-attr]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
