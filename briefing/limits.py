@@ -38,8 +38,8 @@ from typing import Any, TypeVar
 from jinja2 import filters as jinja_filters
 from jinja2.runtime import Context
 from jinja2.sandbox import MAX_RANGE, SandboxedEnvironment
-from jinja2.utils import generate_lorem_ipsum
 
+from briefing._compat import lorem_ipsum, template_depth
 from briefing.errors import TemplateError
 
 __all__ = [
@@ -180,7 +180,7 @@ def _limited_range(*args: int) -> range:
 def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
     if any(isinstance(v, int) and v > 1000 for v in (n, min, max)):
         raise LimitError("lipsum vraagt te veel tekst (hoogstens 1000 alinea's of woorden)")
-    return generate_lorem_ipsum(n, html, min, max)
+    return lorem_ipsum(n, html, min, max)
 
 
 def _capped_filters() -> dict[str, Callable[..., Any]]:
@@ -248,12 +248,7 @@ class LimitedSandbox(SandboxedEnvironment):
     def get_template(self, name: Any, parent: str | None = None, globals: Any = None) -> Any:
         # Called by every {% include %} while rendering: a template that includes itself
         # is stopped at a fixed depth, at its include line, before its output piles up.
-        depth, frame = 0, sys._getframe(1)
-        while frame is not None:
-            if frame.f_code.co_name == "root" and frame.f_globals.get("environment") is self:
-                depth += 1
-            frame = frame.f_back
-        if depth > MAX_INCLUDE_DEPTH:
+        if template_depth(self) > MAX_INCLUDE_DEPTH:
             raise LimitError(
                 f"sjablonen nemen elkaar meer dan {MAX_INCLUDE_DEPTH} niveaus diep op "
                 "(neemt het sjabloon zichzelf op?)"
