@@ -147,8 +147,10 @@ def watch(project: str, name: str, runs: str) -> None:
     facts = root / "facts" / f"{name}.yaml"
     pdf = root / "output" / f"{name}.pdf"
     text = facts.read_text(encoding="utf-8")
-    # The figure to edit: the example's casualty count, else the first whole number of a fact.
-    match = re.search(r"(armeense_soldaten:\s*)(\d+)", text) or re.search(r"(?m)^(\s+\w+:\s*)(\d+)\s*$", text)
+    # The figure to edit: one of the example's own (its casualty count is a shared fact), else the
+    # first whole number of a fact.
+    match = (re.search(r"(armeense_bezetting_jaren:\s*)(\d+)", text)
+             or re.search(r"(?m)^(\s+\w+:\s*)(\d+)\s*$", text))
     if match is None:
         raise SystemExit("watch: no figure to edit in " + str(facts))
     first = time.perf_counter()

@@ -206,7 +206,7 @@ def watch_command(project: Path, edits: int) -> list[float]:
         text = facts.read_text(encoding="utf-8")
         for i in range(edits):
             before = pdf.stat().st_ino, pdf.stat().st_mtime_ns
-            text = re.sub(r"(armeense_soldaten:\s*)(\d+)", lambda m: f"{m[1]}{int(m[2]) + 1}", text)
+            text = re.sub(r"(armeense_bezetting_jaren:\s*)(\d+)", lambda m: f"{m[1]}{int(m[2]) + 1}", text)
             facts.write_text(text, encoding="utf-8")
             saved = time.perf_counter()
             while (pdf.stat().st_ino, pdf.stat().st_mtime_ns) == before:

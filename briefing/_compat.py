@@ -84,6 +84,21 @@ def footnote_box_classes() -> tuple[type, type] | None:
     return Box, FootnoteAreaBox
 
 
+def line_box_class() -> type | None:
+    """WeasyPrint's ``LineBox`` class (a laid-out line), or None if it moved."""
+    try:
+        from weasyprint.formatting_structure.boxes import LineBox
+    except ImportError:
+        return None
+    return LineBox
+
+
+def box_text(box: Any) -> str | None:
+    """The text a laid-out text box prints (with a hyphen its hyphenation added), or None."""
+    text = getattr(box, "text", None)
+    return text if isinstance(text, str) else None
+
+
 def box_parts(box: Any) -> tuple[Any, str, tuple[Any, ...]]:
     """A box's source element (or None), its element tag ('' if none) and its children."""
     return (
@@ -91,6 +106,50 @@ def box_parts(box: Any) -> tuple[Any, str, tuple[Any, ...]]:
         getattr(box, "element_tag", None) or "",
         tuple(getattr(box, "children", ()) or ()),
     )
+
+
+# Which HTML element each structure element of the PDF comes from is known only while
+# WeasyPrint builds its tag tree: ``weasyprint.pdf.tags._build_box_tree(box, parent, pdf,
+# page_number, …)``, a generator that yields each element it makes (a pydyf dictionary
+# with its object ``number``) and calls itself through its module's global name. It is
+# wrapped once per process; an ``AbsolutePlaceholder`` box wraps its real box as ``_box``.
+# Guard: the function must be there, a generator function with those first parameters;
+# else nothing is recorded and the PDF writer repairs the tree from the PDF alone
+# (writers/pdf_tags.py: detached content becomes artifacts, nothing is lost).
+
+_tagged_box_callback: list[Callable[[int, Any, int], None]] = []
+
+
+def on_tagged_box(callback: Callable[[int, Any, int], None]) -> bool:
+    """Have ``callback(object number, box, page index)`` called for each structure element
+    WeasyPrint makes from a box (innermost first). False if that cannot be known."""
+    import inspect
+
+    try:
+        from weasyprint.pdf import tags
+    except ImportError:
+        return False
+    original = getattr(tags, "_build_box_tree", None)
+    if getattr(original, "briefing_callbacks", None) is _tagged_box_callback:
+        _tagged_box_callback[:] = [callback]
+        return True
+    if original is None or not inspect.isgeneratorfunction(original):
+        return False
+    params = list(inspect.signature(original).parameters)[:4]
+    if params != ["box", "parent", "pdf", "page_number"]:
+        return False
+
+    def build_box_tree(box: Any, parent: Any, pdf: Any, page_number: int, *rest: Any) -> Iterator[Any]:
+        for element in original(box, parent, pdf, page_number, *rest):
+            for call in _tagged_box_callback:
+                with contextlib.suppress(Exception):  # a record is a help, never a failure
+                    call(element.number, getattr(box, "_box", box), page_number)
+            yield element
+
+    build_box_tree.briefing_callbacks = _tagged_box_callback  # type: ignore[attr-defined]
+    _tagged_box_callback[:] = [callback]
+    tags._build_box_tree = build_box_tree
+    return True
 
 
 # The PDF variants WeasyPrint can write are the keys of ``weasyprint.pdf.VARIANTS`` (the
@@ -372,6 +431,25 @@ YAML_MESSAGES["expected '<document start>', but found '<block mapping start>'"] 
     "expected <document start>, but found '<block mapping start>'"
 ]
 YAML_UNKNOWN_TAG = "could not determine a constructor for the tag"
+
+
+def template_place() -> tuple[str | None, int | None]:
+    """The template and template line being rendered where the caller was called from.
+
+    Jinja's compiled templates keep their template in ``__jinja_template__`` (as
+    ``jinja2.debug`` reads it) and ``sys._getframe`` walks the frames; guarded, so that a
+    change upstream costs the line in a message, not the build.
+    """
+    try:
+        frame = sys._getframe(2)
+        while frame is not None:
+            template = frame.f_globals.get("__jinja_template__")
+            if template is not None:
+                return template.name, template.get_corresponding_lineno(frame.f_lineno)
+            frame = frame.f_back
+    except Exception:  # a Python or Jinja without these internals
+        pass
+    return None, None
 
 
 def yaml_message(problem: str) -> tuple[str, str | None] | None:

@@ -216,6 +216,13 @@ def absorb(
     previous = snapshot.load(output, name)
     if previous is None:
         raise UsageError(f"{name} is nog niet gebouwd: er is niets om de bewerkingen mee te vergelijken")
+    if previous.letter.parts:  # DESIGN §4a: the answers part is made of facts and labels, not traced
+        raise InputError(
+            "absorb kan bewerkingen in een beantwoording van Kamervragen (soort: antwoorden) nog niet "
+            "overnemen", file=_rel(edited_path, root),
+            hint=f"neem ze over in templates/ en facts/{name}.yaml, of bouw met --force (de bewerkte DOCX "
+            "wordt dan bewaard)",
+        )
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else None
     if not previous.sources or rel not in previous.sources:
         raise UsageError(

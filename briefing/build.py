@@ -110,12 +110,14 @@ def prepare(project: Path, path: Path, draft: bool = False) -> Prepared:
     # and a build starts its PDF worker before it gets here.
     from briefing.numbering import number
     from briefing.parse import parse
+    from briefing.parts import assemble, split
 
     facts = load_letter(project, path)
     # In a process of its own, bounded in time and memory: a template is code the user wrote.
-    markdown = limits.run_limited(render_letter, facts, project, file=_rel(facts.template, project))
+    rendered = limits.run_limited(render_letter, facts, project, file=_rel(facts.template, project))
+    markdown = assemble(rendered, facts, project)
     try:
-        letter = number(parse(markdown, replace(facts.meta, concept=draft)))
+        letter = number(split(parse(markdown, replace(facts.meta, concept=draft))))
     except TemplateError as exc:
         raise _locate(exc, facts, project, markdown) from None
     if not draft:
@@ -236,6 +238,15 @@ def _build_one(
     redline = _redline(output, name, prepared.letter, style, data.get("docx")) if "docx" in formats else None
     if pdf is not None:
         data["pdf"] = _worker_result(pdf, lambda: _render("pdf", prepared.letter, style, pdf_variant, root))
+    if "pdf" in data and "docx" in data:
+        # The DOCX stores the page count the PDF's layout found (issue 11), not "1".
+        from briefing.writers.docx import with_page_count
+        from briefing.writers.pdf_tags import page_count
+
+        pages = page_count(data["pdf"])
+        data["docx"] = with_page_count(data["docx"], pages)
+        if redline is not None:
+            redline = (redline[0], with_page_count(redline[1], pages))
     said = dict(manifest.data.get("said", {}))
     if "docx" in data:
         from briefing.docx_read import read_docx, signature

@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="aantal brieven tegelijk (standaard: het aantal processorkernen)")
     b.add_argument("--pdf-variant", default="pdf/ua-1", metavar="VARIANT",
-                   help="PDF-variant, bijv. pdf/ua-1 (standaard) of pdf/a-3b")
+                   help="PDF-variant, bijv. pdf/ua-1 (standaard), pdf/a-3b of pdf/ua-1+a-2b (beide)")
 
     c = sub.add_parser("check", help="controleer alles, schrijf niets")
     c.add_argument("letters", nargs="*", metavar="LETTER")
@@ -97,8 +97,18 @@ def _parser() -> argparse.ArgumentParser:
     with_project(w)
     w.add_argument("--draft", action="store_true", help="bouw een CONCEPT, ook met plaatshouders")
 
+    v = sub.add_parser("preview", help="de pagina's live in de browser, op 127.0.0.1 (stoppen met Ctrl-C)")
+    v.add_argument("letter", nargs="?", metavar="LETTER", help="de brief die eerst getoond wordt")
+    v.add_argument("--port", type=int, default=None, metavar="N",
+                   help="poort op 127.0.0.1 (standaard 8150, of de eerstvolgende vrije)")
+    v.add_argument("--no-open", action="store_true", help="open geen browser")
+    with_project(v)
+    v.add_argument("--draft", action="store_true", help="bouw een CONCEPT, ook met plaatshouders")
+
     n = sub.add_parser("new", help="maak een nieuwe brief: facts/NAME.yaml en templates/NAME.md.j2")
     n.add_argument("name", metavar="NAME", help="naam van de brief, bijvoorbeeld voortgang-programma")
+    n.add_argument("--soort", choices=("kamerbrief", "antwoorden"), default="kamerbrief",
+                   help="kamerbrief (standaard) of antwoorden: de beantwoording van Kamervragen")
     with_project(n)
 
     sub.add_parser("schema", help="het JSON Schema van een briefbestand (voor editors)")
@@ -180,6 +190,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return _absorb(args)
         if args.command == "watch":
             return _watch(args)
+        if args.command == "preview":
+            return _preview(args)
         if args.command == "new":
             return _new(args)
         if args.command == "schema":
@@ -291,10 +303,23 @@ def _watch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _preview(args: argparse.Namespace) -> int:
+    from briefing.preview import preview
+
+    if args.port is not None and not 0 <= args.port <= 65535:
+        raise UsageError(f"--port moet tussen 0 en 65535 liggen, niet {args.port}")
+    try:
+        preview(args.project, args.letter, args.port, not args.no_open,
+                out=lambda line: print(line, flush=True), draft=args.draft)
+    except KeyboardInterrupt:
+        print("gestopt", flush=True)
+    return EXIT_OK
+
+
 def _new(args: argparse.Namespace) -> int:
     from briefing.scaffold import new_letter
 
-    made = new_letter(args.name, args.project)
+    made = new_letter(args.name, args.project, soort=args.soort)
     for path in (*made.created, made.facts, made.template):
         print(f"gemaakt: {path}")
     print(f"bouw de brief met: briefing build {args.name}" + (

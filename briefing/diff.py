@@ -71,6 +71,13 @@ def units(letter: Letter) -> list[Unit]:
         out.append(Unit(slot, "slot", meta.slot))
     out.extend(Unit(slot, "ondertekening", f"{s.functie} {s.naam}") for s in meta.ondertekenaars)
     out.extend(Unit(slot, "bijlage", line) for line in huisstijl.bijlagen_regels(meta))
+    for part in letter.parts:  # the answers: each question and answer under its label
+        out.append(Unit("Antwoorden", "titel", _text(part.title)))
+        for answer in part.answers:
+            for question in answer.questions:
+                out.append(Unit(question.label, "vraag", _text(question.inlines)))
+            for block in answer.blocks:
+                _block_units(block, answer.label, out)
     for note in sorted(letter.footnotes, key=lambda n: n.number or 0):
         out.append(Unit("Voetnoten", "voetnoot", _note_text(note)))
     return out
@@ -239,7 +246,7 @@ def format_report(name: str, report: Report | None, color: bool = False) -> str:
     lines = [f"{name}: verschillen sinds de laatste build", ""]
     if report.facts:
         lines.append(bold("Gewijzigde feiten"))
-        lines += [f"  {c.path}: {_value(c.old)} → {_value(c.new)}" for c in report.facts]
+        lines += [f"  {c.path}: {value_text(c.old)} → {value_text(c.new)}" for c in report.facts]
     else:
         lines.append("Geen feiten gewijzigd (de tekst veranderde door het sjabloon of de huisstijl).")
     lines.append("")
@@ -270,7 +277,8 @@ def _marked(change: SentenceChange, color: bool) -> str:
     return "".join(out)
 
 
-def _value(value: Any) -> str:
+def value_text(value: Any) -> str:
+    """A fact's value as the report prints it: ``(geen)`` for a missing one, ``(leeg)`` for null."""
     if value is MISSING:
         return "(geen)"
     if value is None:
@@ -319,5 +327,6 @@ def diff(letter: str | Path, project: str | Path = ".") -> Comparison:
 
 __all__ = [
     "Comparison", "FactChange", "Report", "SectionChanges", "SentenceChange", "align", "compare", "diff",
-    "fact_changes", "format_report", "opcodes", "sentences", "similarity", "tokens", "units", "word_diff",
+    "fact_changes", "format_report", "opcodes", "sentences", "similarity", "tokens", "units", "value_text",
+    "word_diff",
 ]

@@ -28,10 +28,18 @@ from briefing.model import (
 
 
 def dump(letter: Letter) -> str:
-    """The letter's body and footnotes as text, one block per line."""
+    """The letter's body, its parts and the footnotes as text, one block per line."""
     lines: list[str] = []
     for block in letter.blocks:
         _block(block, lines, "")
+    for part in letter.parts:
+        lines.append(f"ANTWOORDEN: {inline_text(part.title)}")
+        for answer in part.answers:
+            for question in answer.questions:
+                lines.append(f"  {question.label}: {inline_text(question.inlines)}")
+            lines.append(f"  {answer.label}:")
+            for block in answer.blocks:
+                _block(block, lines, "    ")
     for note in letter.footnotes:
         lines.append(f"Footnote [^{note.label}] {note.number}:")
         for block in note.blocks:

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from briefing import characters, dutch, schema
+from briefing import antwoorden, characters, dutch, schema
 from briefing._compat import YAML_UNKNOWN_TAG, yaml_message
 from briefing.errors import FactsError, Problems
 from briefing.model import Afzender, Meta, Ondertekenaar
@@ -33,7 +33,7 @@ MAX_DIGITS = 25  # digits of a whole number (the number filters work up to 10^21
 MAX_BYTES = 5_000_000  # a facts file (a letter with a 2,000-row table: about 0.15 MB)
 SUFFIXES = (".yaml", ".yml")
 # Names the template environment defines as functions; a fact of that name would hide them.
-RESERVED = frozenset({"brief", "ref", "periode"})
+RESERVED = frozenset({"brief", "ref", "periode", "antwoord"})
 
 
 @dataclass(frozen=True)
@@ -371,6 +371,7 @@ def load_letter(project: Path, letter_file: Path) -> LetterFacts:
     seen_lines = {p.line for p in problems}
     problems += [p for p in schema.validate(data, lines, shown) if p.line not in seen_lines]
     problems += _check_fact_names(data, lines, shown)
+    problems += antwoorden.check_facts(data, lines, shown)
 
     shared, loaded, shared_problems = _load_shared(project)
     problems += shared_problems
@@ -582,5 +583,6 @@ def _meta(brief: dict[str, Any]) -> Meta:
         bijlagen=tuple(brief.get("bijlagen", ())),
         nummering=brief.get("nummering", True),
         concept=False,
+        soort=brief.get("soort", "kamerbrief"),
     )
 

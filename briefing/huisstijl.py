@@ -373,5 +373,7 @@ def bijlagen_regels(meta: Meta) -> tuple[str, ...]:
 
 CONCEPT = "CONCEPT"  # the draft marker printed on every page of a --draft build
 PAGINA = "Pagina {n} van {N}"  # page label in the colofon; {n} and {N} become fields/counters
+# The logo's alternative text, the same in the PDF and the DOCX.
+BEELDMERK_ALT = "Beeldmerk van de Rijksoverheid"
 DATUM_LABEL = "Datum"
 BETREFT_LABEL = "Betreft"

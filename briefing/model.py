@@ -199,15 +199,76 @@ class Meta:
     bijlagen: tuple[str, ...] = ()
     nummering: bool = True
     concept: bool = False
+    soort: str = "kamerbrief"  # the document type (DESIGN §4a): kamerbrief or antwoorden
+
+
+# --------------------------------------------------------------------------- parts
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A written question of parliament, as its text reads (footnote calls aside)."""
+
+    number: int
+    inlines: tuple[Inline, ...]
+
+    @property
+    def label(self) -> str:
+        """``Vraag 2``."""
+        return f"Vraag {self.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One answer: the questions it answers (one or more, in order) and its text."""
+
+    questions: tuple[Question, ...]
+    blocks: tuple[Block, ...]
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        """The numbers of the questions answered: ``(2, 3)``."""
+        return tuple(q.number for q in self.questions)
+
+    @property
+    def label(self) -> str:
+        """``Antwoord 1``, ``Antwoord 2 en 3``, ``Antwoord 4, 5 en 6``."""
+        return "Antwoord " + join_numbers(self.numbers)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswersPart:
+    """The answers to written questions: a title line, then each answer with its questions.
+
+    Starts on a new page; it has no section numbering and no signature.
+    """
+
+    title: tuple[Inline, ...]
+    answers: tuple[Answer, ...]
+
+
+Part = AnswersPart
+
+
+def join_numbers(numbers: tuple[int, ...]) -> str:
+    """``2`` / ``2 en 3`` / ``4, 5 en 6``."""
+    words = [str(n) for n in numbers]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " en " + words[-1]
+
+
+# --------------------------------------------------------------------------- the document
 
 
 @dataclass(frozen=True, slots=True)
 class Letter:
-    """A whole letter: metadata, body blocks and the footnotes they call."""
+    """A whole document: metadata, the letter's body blocks, the footnotes of the whole
+    document, and the parts that follow the letter, each on a new page (the answers to
+    written questions). A plain Kamerbrief has no parts."""
 
     meta: Meta
     blocks: tuple[Block, ...]
     footnotes: tuple[Footnote, ...] = field(default=())
+    parts: tuple[Part, ...] = field(default=())
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:

@@ -12,6 +12,8 @@ from dataclasses import replace
 
 from briefing.errors import TemplateError
 from briefing.model import (
+    Answer,
+    AnswersPart,
     Block,
     BlockQuote,
     Emph,
@@ -80,7 +82,19 @@ def number(letter: Letter) -> Letter:
             return replace(node, blocks=tuple(block(b) for b in node.blocks))
         raise TypeError(f"numbering: unknown block {type(node).__name__}")
 
+    def part(node: AnswersPart) -> AnswersPart:
+        answers = tuple(
+            Answer(
+                tuple(replace(q, inlines=tuple(inline(i) for i in q.inlines)) for q in answer.questions),
+                tuple(block(b) for b in answer.blocks),
+            )
+            for answer in node.answers
+        )
+        return AnswersPart(tuple(inline(i) for i in node.title), answers)
+
+    # In reading order: the letter, then its parts (footnotes are numbered through the document).
     blocks = tuple(block(b) for b in blocks)
+    parts = tuple(part(p) for p in letter.parts)
     notes: list[Footnote] = []
     # Notes may call further notes: number their bodies in order until none is added.
     done: set[str] = set()
@@ -94,7 +108,7 @@ def number(letter: Letter) -> Letter:
     if unused:
         raise ValueError(f"numbering: footnote [^{unused[0]}] is defined but not called")
     notes.sort(key=lambda n: n.number or 0)
-    return replace(letter, blocks=blocks, footnotes=tuple(notes))
+    return replace(letter, blocks=blocks, footnotes=tuple(notes), parts=parts)
 
 
 def _number_headings(blocks: tuple[Block, ...], enabled: bool) -> tuple[Block, ...]:

@@ -45,6 +45,13 @@ def _texts(letter: Letter) -> Iterator[str]:
     for note in letter.footnotes:
         for block in note.blocks:
             yield from _block_texts(block)
+    # The answers part: its title and the answers. Not the questions: they are parliament's
+    # text, copied verbatim, where '[…]' may well stand for an omission.
+    for part in letter.parts:
+        yield plain_text(part.title)
+        for answer in part.answers:
+            for block in answer.blocks:
+                yield from _block_texts(block)
 
 
 def _block_texts(block: Block) -> Iterator[str]:

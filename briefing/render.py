@@ -35,7 +35,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from briefing import characters, dutch, limits
+from briefing import antwoorden, characters, dutch, limits
 from briefing._compat import (
     JINJA_LOOKING_FOR,
     JINJA_NO_FILTER,
@@ -64,7 +64,9 @@ __all__ = [
     "template_dependencies",
 ]
 
-FILTERS = ("datum", "periode", "getal", "woorden", "bedrag", "procent", "opsomming", "markdown")
+FILTERS = (
+    "datum", "periode", "getal", "woorden", "bedrag", "procent", "opsomming", "markdown", "vragenstellers",
+)
 REF_ID = re.compile(r"[A-Za-z][\w-]*", re.ASCII)
 MAX_TEMPLATE = 1_000_000  # characters of one template file
 
@@ -302,8 +304,9 @@ def environment(templates: Path, traced: bool = False) -> SandboxedEnvironment:
         procent=_strict(dutch.procent),
         opsomming=_strict(dutch.opsomming),
         markdown=_markdown,
+        vragenstellers=antwoorden.vragenstellers,
     )
-    env.globals.update(periode=_periode, ref=_ref)
+    env.globals.update(periode=_periode, ref=_ref, antwoord=antwoorden.antwoord)
     if traced:
         from briefing.origins import enable_tracing
 

@@ -83,6 +83,70 @@ _ONDERTEKENAAR: dict[str, Any] = {
     },
 }
 
+_LID: dict[str, Any] = {
+    "type": "object",
+    "title": "Kamerlid",
+    "description": "Een lid dat de vragen stelde: naam en partij, zoals in de titel van de vragen.",
+    "required": ["naam", "partij"],
+    "additionalProperties": False,
+    "properties": {
+        "naam": _text("Naam", "Bijvoorbeeld 'Sjoerdsma'.", minLength=1),
+        "partij": _text("Partij", "Bijvoorbeeld 'D66'.", minLength=1),
+    },
+}
+
+_KAMERVRAGEN: dict[str, Any] = {
+    "type": "object",
+    "title": "Kamervragen",
+    "description": (
+        "De schriftelijke vragen die deze brief beantwoordt (bij brief.soort: antwoorden). "
+        "De vragen zijn de letterlijke tekst van de Kamer; de antwoorden staan in het sjabloon, "
+        "elk na {{ antwoord(n) }} op een eigen regel."
+    ),
+    "required": ["kenmerk", "ingezonden", "leden", "onderwerp", "vragen"],
+    "additionalProperties": False,
+    "properties": {
+        "kenmerk": _text("Kenmerk van de vragen", "Het nummer van de Kamer, bijvoorbeeld '2022Z17254'.",
+                         minLength=1),
+        "ingezonden": _text(
+            "Ingezonden", "De datum waarop de vragen zijn ingezonden, als JJJJ-MM-DD: 2022-09-15.",
+            format="date", examples=["2022-09-15"],
+        ),
+        "leden": {
+            "type": "array",
+            "title": "Leden",
+            "description": "Wie de vragen stelde: een of meer leden, elk met naam en partij.",
+            "minItems": 1,
+            "items": _LID,
+        },
+        "aan": _text("Aan", "Aan wie de vragen gesteld zijn, zoals in de titel: 'de minister van …'."),
+        "onderwerp": _text(
+            "Onderwerp", "Waarover de vragen gaan, na 'over': 'de Azerbeidzjaanse aanval op …'.", minLength=1
+        ),
+        "antwoorden_van": _text(
+            "Antwoorden van",
+            "Wie antwoordt, na 'Antwoorden van'; standaard de functie van de eerste ondertekenaar "
+            "('de minister van Buitenlandse Zaken').",
+        ),
+        "vragen": {
+            "type": "array",
+            "title": "Vragen",
+            "description": (
+                "De vragen, op volgorde (vraag 1, 2, …), letterlijk; alleen [^label] verwijst naar "
+                "een voetnoot uit 'noten'."
+            ),
+            "minItems": 1,
+            "items": {"type": "string", "minLength": 1},
+        },
+        "noten": {
+            "type": "object",
+            "title": "Noten",
+            "description": "De voetnoten van de vragen, per label: {1: 'NOS, 13 september 2022.'}.",
+            "additionalProperties": {"type": "string", "minLength": 1},
+        },
+    },
+}
+
 _BRIEF: dict[str, Any] = {
     "type": "object",
     "title": "Brief",
@@ -90,6 +154,17 @@ _BRIEF: dict[str, Any] = {
     "required": ["sjabloon", "datum", "betreft", "kenmerk", "afzender", "ondertekenaars"],
     "additionalProperties": False,
     "properties": {
+        "soort": {
+            "type": "string",
+            "title": "Soort document",
+            "description": (
+                "'kamerbrief' (standaard): een brief aan de Kamer. 'antwoorden': de beantwoording van "
+                "schriftelijke Kamervragen: een aanbiedingsbrief en, vanaf een nieuwe pagina, elke vraag "
+                "met haar antwoord; de vragen staan onder kamervragen:."
+            ),
+            "enum": ["kamerbrief", "antwoorden"],
+            "default": "kamerbrief",
+        },
         "sjabloon": _text(
             "Sjabloon", "Het sjabloon van de tekst, ten opzichte van templates/: 'naam.md.j2'.", minLength=1
         ),
@@ -137,7 +212,7 @@ LETTER_SCHEMA: dict[str, Any] = {
     ),
     "type": "object",
     "required": ["brief"],
-    "properties": {"brief": _BRIEF},
+    "properties": {"brief": _BRIEF, "kamervragen": _KAMERVRAGEN},
     "additionalProperties": True,
 }
 
@@ -196,14 +271,17 @@ _KEY_PROBLEM = re.compile(r"^(ontbrekende|onbekende) sleutel '(.*)' in (.*)$")
 
 
 def _for_validation(data: Mapping[str, Any]) -> Any:
-    """A copy in which ``brief.datum`` (a YAML date) is ISO text, as the schema expects."""
-    brief = data.get("brief")
-    if not isinstance(brief, Mapping) or "datum" not in brief:
-        return data
-    value = brief["datum"]
-    if isinstance(value, date):  # a datetime's isoformat has a time: not a valid date
-        value = value.isoformat()
-    return {**data, "brief": {**brief, "datum": value}}
+    """A copy in which ``brief.datum`` and ``kamervragen.ingezonden`` (YAML dates) are ISO
+    text, as the schema expects."""
+    for key, field in (("brief", "datum"), ("kamervragen", "ingezonden")):
+        mapping = data.get(key)
+        if not isinstance(mapping, Mapping) or field not in mapping:
+            continue
+        value = mapping[field]
+        if isinstance(value, date):  # a datetime's isoformat has a time: not a valid date
+            value = value.isoformat()
+        data = {**data, key: {**mapping, field: value}}
+    return data
 
 
 def _dotted(path: Iterable[Any]) -> str:
@@ -310,6 +388,12 @@ def _translate(error: ValidationError, lines: Mapping[str, int], file: str | Pat
             )
         ]
 
+    if kind == "enum":
+        options = [str(o) for o in error.validator_value]
+        close = difflib.get_close_matches(str(error.instance), options, n=1, cutoff=0.5)
+        hint = f"bedoelde u '{close[0]}'?" if close else "kies uit " + ", ".join(options)
+        return [FactsError(f"'{where}' kan niet '{error.instance}' zijn", file, line, hint=hint)]
+
     if kind == "minItems":
         return [FactsError(f"'{where}' mag niet leeg zijn", file, line, hint="geef er minstens één")]
 
@@ -326,6 +410,9 @@ def _required_hint(key: str) -> str | None:
         "ondertekenaars": "ondertekenaars: [{functie: 'De minister van …,', naam: …}]",
         "afzender": "afzender: {organisatie: Ministerie van …}",
         "brief": "brief: met daaronder sjabloon, datum, betreft, … (zie briefing new)",
+        "ingezonden": "ingezonden: 2022-09-15",
+        "leden": "leden: [{naam: Sjoerdsma, partij: D66}]",
+        "vragen": "vragen: ['Bent u bekend met …?', 'Hoeveel …?']",
     }
     return f"bijvoorbeeld {examples[key]}" if key in examples else None
 

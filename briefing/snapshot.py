@@ -31,6 +31,7 @@ NODES: dict[str, type] = {
         model.Text, model.Emph, model.Strong, model.Code, model.Link, model.LineBreak, model.NoteRef,
         model.Ref, model.Heading, model.Paragraph, model.ListItem, model.ListBlock, model.Table,
         model.BlockQuote, model.Footnote, model.Afzender, model.Ondertekenaar, model.Meta, model.Letter,
+        model.Question, model.Answer, model.AnswersPart,
     )
 }
 

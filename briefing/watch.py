@@ -22,7 +22,7 @@ from briefing.build import FORMATS, BuildProblems, BuildResult, build, dependenc
 from briefing.errors import BriefingError, InputError, Problems, UsageError
 from briefing.facts import letter_files
 
-__all__ = ["Watcher", "watch"]
+__all__ = ["Watcher", "build_round", "watch"]
 
 Stamp = tuple[int, int]  # (st_mtime_ns, st_size)
 
@@ -108,11 +108,13 @@ def watch(
     formats: Iterable[str] = FORMATS,
     draft: bool = False,
     stop: Callable[[], bool] = lambda: False,
+    on_round: Callable[[Watcher, list[Path]], object] | None = None,
 ) -> None:
     """Build the project, then rebuild what a save affects until ``stop()`` or Ctrl-C.
 
     Each round prints, per letter, what was written and how long it took, then every
-    problem as ``fout: file:line: message``.
+    problem as ``fout: file:line: message``. ``on_round(watcher, letters)``, when given,
+    runs each round instead (``briefing preview`` wraps :func:`build_round` in it).
     """
     watcher = Watcher(project, formats, draft)
     if not (watcher.root / "facts").is_dir():
@@ -126,9 +128,10 @@ def watch(
     previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True)) if main else None
     try:
         out(f"briefing bewaakt {watcher.root} (stoppen met Ctrl-C)")
-        _round(watcher, letters, out)
+        rebuild = on_round or (lambda w, letters: build_round(w, letters, out))
+        rebuild(watcher, letters)
         parallel.warm_up(watcher.root, watcher.formats)  # the first save rebuilds as fast as later ones
-        _loop(watcher, interval, out, lambda: bool(interrupted) or stop())
+        _loop(watcher, interval, rebuild, lambda: bool(interrupted) or stop())
         if interrupted:
             out("gestopt")
     finally:
@@ -136,7 +139,12 @@ def watch(
             signal.signal(signal.SIGINT, previous)
 
 
-def _loop(watcher: Watcher, interval: float, out: Callable[[str], None], stop: Callable[[], bool]) -> None:
+def _loop(
+    watcher: Watcher,
+    interval: float,
+    rebuild: Callable[[Watcher, list[Path]], object],
+    stop: Callable[[], bool],
+) -> None:
     while not stop():
         time.sleep(interval)
         changed = watcher.changes()
@@ -149,14 +157,16 @@ def _loop(watcher: Watcher, interval: float, out: Callable[[str], None], stop: C
             if not more:
                 break
             changed |= more
-        letters = watcher.affected(changed)
-        if letters:
-            _round(watcher, letters, out)
+        # Also with no letter to build (one was removed): a preview updates its list of letters.
+        rebuild(watcher, watcher.affected(changed))
 
 
-def _round(watcher: Watcher, letters: list[Path], out: Callable[[str], None]) -> None:
+def build_round(
+    watcher: Watcher, letters: list[Path], out: Callable[[str], None]
+) -> tuple[list[BuildResult], list[InputError]]:
+    """Build ``letters`` and print what was written and every problem; return both."""
     if not letters:
-        return
+        return [], []
     start = time.perf_counter()
     results, problems = watcher.build(letters)
     for result in results:
@@ -170,3 +180,4 @@ def _round(watcher: Watcher, letters: list[Path], out: Callable[[str], None]) ->
     took = time.perf_counter() - start
     status = f"{len(problems)} {'probleem' if len(problems) == 1 else 'problemen'}" if problems else "klaar"
     out(f"[{time.strftime('%H:%M:%S')}] {status} ({took:.2f} s); wacht op wijzigingen")
+    return results, problems

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything briefing needs on Debian/Ubuntu: system packages and a virtualenv.
 #   scripts/setup.sh          what building letters needs (Pango, HarfBuzz subsetting, fonts)
-#   scripts/setup.sh --test   also what the tests need (poppler-utils, LibreOffice and its python3-uno)
+#   scripts/setup.sh --test   also what the tests need (poppler-utils, LibreOffice and its python3-uno,
+#                             Chromium and its driver)
 # Installs only what is missing, so a second run takes a second or two.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fon
           fonts-dejavu-core fonts-dejavu-extra)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(poppler-utils libreoffice-writer-nogui hyphen-nl python3-uno)
+  packages+=(chromium chromium-driver)  # briefing preview's browser tests (headless, Selenium)
 fi
 
 missing=()

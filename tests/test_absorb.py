@@ -22,6 +22,8 @@ from briefing.errors import InputError
 
 A = "armenie-azerbeidzjan"
 R = "geannoteerde-agenda-rbz"
+V = "vragen-sjoerdsma"  # the answers example: reads `personen` and `armenie` too
+SHARED = "_armenie.yaml"  # A's figures of the fighting, shared with V
 
 
 @pytest.fixture(scope="module")
@@ -66,16 +68,17 @@ def absorbed(root: Path, name: str, **kw):
 
 
 def test_fact_number_and_literal_word(project: Path) -> None:
-    facts = (project / "facts" / f"{A}.yaml").read_text(encoding="utf-8")
+    facts = (project / "facts" / SHARED).read_text(encoding="utf-8")
     template = (project / "templates" / f"{A}.md.j2").read_text(encoding="utf-8")
     edits.replace(docx_of(project, A), " 207 ", " 210 ", "hevige", "zware")
     plan = absorb(A, project)
     assert not plan.conflicts
-    assert [(f.path, f.old, f.new) for f in plan.facts] == [("slachtoffers.armeense_soldaten", 207, 210)]
+    changes = [(f.path, f.old, f.new) for f in plan.facts]
+    assert changes == [("armenie.slachtoffers.armeense_soldaten", 207, 210)]
     assert "[-hevige-]{+zware+}" in plan.text(project)
-    assert (project / "facts" / f"{A}.yaml").read_text(encoding="utf-8") == facts  # a plan writes nothing
+    assert (project / "facts" / SHARED).read_text(encoding="utf-8") == facts  # a plan writes nothing
     absorbed(project, A)
-    assert yaml_diff(facts, (project / "facts" / f"{A}.yaml").read_text(encoding="utf-8")) == [
+    assert yaml_diff(facts, (project / "facts" / SHARED).read_text(encoding="utf-8")) == [
         ("  armeense_soldaten: 207", "  armeense_soldaten: 210")
     ]
     after = (project / "templates" / f"{A}.md.j2").read_text(encoding="utf-8")
@@ -92,7 +95,7 @@ def test_relative_date_becomes_a_date(project: Path) -> None:
 def test_number_word(project: Path) -> None:
     edits.replace(docx_of(project, A), "nam één Azerbeidzjaanse", "nam twee Azerbeidzjaanse")
     plan = absorbed(project, A)
-    assert [(f.path, f.new) for f in plan.facts] == [("krijgsgevangenen.azerbeidzjaans", 2)]
+    assert [(f.path, f.new) for f in plan.facts] == [("armenie.krijgsgevangenen.azerbeidzjaans", 2)]
 
 
 def test_shared_fact_names_the_other_letters(project: Path) -> None:
@@ -110,8 +113,8 @@ def test_shared_fact_lists_letters_it_changes(project: Path) -> None:
     edits.replace(docx_of(project, A), "President Poetin", "President Putin")
     plan = absorb(A, project)
     assert not plan.conflicts, plan.text(project)
-    # the RBZ letter reads `personen` too: it changes with the shared file
-    assert [(f.path, f.also) for f in plan.facts] == [("personen.poetin", (R,))]
+    # the RBZ letter and the answers read `personen` too: they change with the shared file
+    assert [(f.path, f.also) for f in plan.facts] == [("personen.poetin", (R, V))]
     assert f"verandert ook {R}" in plan.text(project)
 
 
@@ -223,15 +226,17 @@ def test_the_second_example(project: Path, old: str, new: str, fact: str | None,
     ("old", "new", "fact", "reason"),
     [
         # `gevechten.begin` is printed in three places
-        ("op 13 september 2022", "op 14 september 2022", "gevechten.begin", "staat ook in"),
+        ("op 13 september 2022", "op 14 september 2022", "armenie.gevechten.begin", "staat ook in"),
         # a month only: every day of it prints the same
-        ("in september jl. hebben", "in oktober jl. hebben", "gevechten.begin", "meer dan één waarde"),
+        ("in september jl. hebben", "in oktober jl. hebben", "armenie.gevechten.begin",
+         "meer dan één waarde"),
         # one edit across literal text and a fact
-        ("207 Armeense", "210 Russische", "slachtoffers.armeense_soldaten", "vaste tekst en het feit"),
+        ("207 Armeense", "210 Russische", "armenie.slachtoffers.armeense_soldaten",
+         "vaste tekst en het feit"),
         # a computed value: the last word of a name
         ("Raad Michel is", "Raad Mitchell is", "personen.michel", "niet terug te rekenen"),
         # a period is computed from two dates
-        ("13 en 14 september jl.", "12 en 13 september jl.", "gevechten.begin", "periode"),
+        ("13 en 14 september jl.", "12 en 13 september jl.", "armenie.gevechten.begin", "periode"),
     ],
 )
 def test_conflicts_name_the_fact(project: Path, old: str, new: str, fact: str | None, reason: str) -> None:
@@ -278,7 +283,7 @@ def test_partial_absorbs_what_it_can(project: Path) -> None:
 
 def test_word_edit_merged_with_a_later_fact_change(project: Path) -> None:
     edits.replace(docx_of(project, A), "hevige", "zware")
-    path = project / "facts" / f"{A}.yaml"
+    path = project / "facts" / SHARED
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("armeense_soldaten: 207", "armeense_soldaten: 208"), encoding="utf-8")
     plan = absorb(A, project, apply=True)
@@ -289,13 +294,13 @@ def test_word_edit_merged_with_a_later_fact_change(project: Path) -> None:
 
 def test_same_fact_changed_on_both_sides_is_refused(project: Path) -> None:
     edits.replace(docx_of(project, A), " 207 ", " 210 ")
-    path = project / "facts" / f"{A}.yaml"
+    path = project / "facts" / SHARED
     changed = path.read_text(encoding="utf-8").replace("armeense_soldaten: 207", "armeense_soldaten: 208")
     path.write_text(changed, encoding="utf-8")
     plan = absorb(A, project, apply=True)
     assert not plan.applied
     (conflict,) = plan.conflicts
-    assert conflict.fact == "slachtoffers.armeense_soldaten" and "ook in" in conflict.reason
+    assert conflict.fact == "armenie.slachtoffers.armeense_soldaten" and "ook in" in conflict.reason
     assert path.read_text(encoding="utf-8") == changed
 
 
@@ -327,11 +332,11 @@ def test_libreoffice_edit_and_noop_save(project: Path, tmp_path: Path) -> None:
     shutil.copy(tmp_path / "edited.docx", docx)
     edits.libreoffice(docx_of(project, R), tmp_path / "same.docx")
     shutil.copy(tmp_path / "same.docx", docx_of(project, R))
-    facts = (project / "facts" / f"{A}.yaml").read_text(encoding="utf-8")
+    facts = (project / "facts" / SHARED).read_text(encoding="utf-8")
     command = [sys.executable, "-m", "briefing.cli", "absorb", A, "--apply", "--project", str(project)]
     result = subprocess.run(command, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert yaml_diff(facts, (project / "facts" / f"{A}.yaml").read_text(encoding="utf-8")) == [
+    assert yaml_diff(facts, (project / "facts" / SHARED).read_text(encoding="utf-8")) == [
         ("  armeense_soldaten: 207", "  armeense_soldaten: 210")
     ]
     texts = edits.texts(docx_of(project, A))

@@ -48,7 +48,7 @@ def test_missing_required_key(project: Path) -> None:
 
 def test_misspelt_fact_names_file_line_and_closest_name(project: Path) -> None:
     template = project / "templates" / "armenie-azerbeidzjan.md.j2"
-    edit(template, "{{ slachtoffers.armeense_soldaten", "{{ slachtofers.armeense_soldaten")
+    edit(template, "{{ armenie.slachtoffers.armeense_soldaten", "{{ armenie.slachtofers.armeense_soldaten")
     result = run("build", "--project", str(project))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr

@@ -15,6 +15,10 @@ The uses, each with its guard → what happens when it fails:
 - pyphen ``hdcache``, ``HyphDict`` made from cached patterns: hdcache a dict, a parsed
   HyphDict has exactly patterns/cache/maxlen, the pyphen version names the cache file →
   no pattern cache: pyphen parses the dictionary (≈ 0.2 s slower).
+- ``weasyprint.pdf.tags._build_box_tree`` (wrapped: which box each structure element comes
+  from) and ``AbsolutePlaceholder._box``: a generator function with the parameters box,
+  parent, pdf, page_number → no record: the PDF's tree is repaired from the PDF alone
+  (detached content becomes artifacts).
 - ``weasyprint.pdf.VARIANTS``: ImportError → the variants WeasyPrint 70 knows; an unknown
   one then stops the build with WeasyPrint's error.
 - ``atexit._run_exitfuncs``: callable → ``sys.exit`` instead of ``os._exit`` (≈ 0.1–0.2 s
@@ -332,3 +336,17 @@ def test_a_jinja_without_the_undefined_internals_gets_plain_strict_undefined(
 ) -> None:
     monkeypatch.delattr(jinja2.Undefined, "_fail_with_undefined_error")
     assert _compat.undefined_class() is jinja2.StrictUndefined
+
+
+def test_weasyprints_tag_tree_builder_is_as_expected() -> None:
+    import inspect
+
+    from weasyprint.pdf import tags
+
+    from briefing.writers import pdf_tags
+
+    pdf_tags._install_hook()
+    wrapped = tags._build_box_tree
+    assert getattr(wrapped, "briefing_callbacks", None) is not None  # the wrapper is in place
+    assert _compat.on_tagged_box(pdf_tags._record)  # and stays so (idempotent)
+    assert inspect.isgeneratorfunction(wrapped)

@@ -60,10 +60,11 @@ def revisions(blob: bytes) -> list[tuple[str, str]]:
 
 
 FACTS = f"facts/{LETTER}.yaml"
+SHARED = "facts/_armenie.yaml"  # the figures the letter shares with the answers vragen-sjoerdsma
 
 
 def change_facts(project: Path) -> None:
-    edit(project / FACTS, "  armeense_soldaten: 207", "  armeense_soldaten: 210")
+    edit(project / SHARED, "  armeense_soldaten: 207", "  armeense_soldaten: 210")
     edit(project / FACTS, "  sotsji: 2022-10-31", "  sotsji: 2022-10-28")
 
 
@@ -90,8 +91,8 @@ def test_fact_change_names_both_facts_and_both_sentences(capsys, project: Path) 
 {LETTER}: verschillen sinds de laatste build
 
 Gewijzigde feiten
-  slachtoffers.armeense_soldaten: 207 → 210
   ontmoetingen.sotsji: 2022-10-31 → 2022-10-28
+  armenie.slachtoffers.armeense_soldaten: 207 → 210
 
 Gewijzigde tekst
   1 Stand van zaken in het conflict tussen Armenië en Azerbeidzjan
@@ -147,9 +148,9 @@ def test_diff_does_not_write(capsys, project: Path) -> None:
 
 def test_input_problem_is_exit_1_unknown_letter_exit_2(capsys, project: Path) -> None:
     build(capsys, project)
-    edit(project / FACTS, "  armeense_soldaten: 207", "  armeense_soldaten: [207")
+    edit(project / SHARED, "  armeense_soldaten: 207", "  armeense_soldaten: [207")
     code, _, err = run(capsys, "diff", LETTER, "--project", str(project))
-    assert code == 1 and f"{FACTS}:" in err and "Traceback" not in err
+    assert code == 1 and f"{SHARED}:" in err and "Traceback" not in err
     code, _, err = run(capsys, "diff", "onbekend", "--project", str(project))
     assert code == 2 and "onbekende brief" in err
 

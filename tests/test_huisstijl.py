@@ -48,7 +48,7 @@ body_leading = 15.0
 def new_project(root: Path, settings: str | None) -> Path:
     """A project with the default example letter and, if given, a ``briefing.toml``."""
     (root / "facts").mkdir(parents=True)
-    for name in (f"{LETTER}.yaml", "_personen.yaml"):
+    for name in (f"{LETTER}.yaml", "_personen.yaml", "_armenie.yaml"):
         shutil.copy(ROOT / "facts" / name, root / "facts" / name)
     shutil.copytree(ROOT / "templates", root / "templates")
     if settings is not None:

@@ -30,7 +30,7 @@ print(json.dumps({"before": before, "status": status, "after": "weasyprint" in s
 def project(tmp_path: Path) -> Path:
     """The example letter alone, with its shared facts and template."""
     (tmp_path / "facts").mkdir()
-    for name in (f"{LETTER}.yaml", "_personen.yaml"):
+    for name in (f"{LETTER}.yaml", "_personen.yaml", "_armenie.yaml"):
         shutil.copy(ROOT / "facts" / name, tmp_path / "facts" / name)
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     return tmp_path

@@ -27,7 +27,7 @@ def project(tmp_path: Path) -> Path:
     """The example's first letter, which reads `personen`, and a letter that does not."""
     (tmp_path / "facts").mkdir()
     (tmp_path / "templates").mkdir()
-    for name in ("_personen.yaml", f"{WITH}.yaml"):
+    for name in ("_personen.yaml", "_armenie.yaml", f"{WITH}.yaml"):
         shutil.copy(ROOT / "facts" / name, tmp_path / "facts" / name)
     shutil.copy(ROOT / "templates" / f"{WITH}.md.j2", tmp_path / "templates")
     new_letter(WITHOUT, tmp_path)
@@ -59,7 +59,8 @@ def test_dependencies_are_the_files_a_letter_uses(project: Path) -> None:
 
     project_files = {p.relative_to(root).as_posix() for p in with_ if p.is_relative_to(root)}
     assert project_files == {
-        f"facts/{WITH}.yaml", "facts/_personen.yaml", f"templates/{WITH}.md.j2", "briefing.toml"
+        f"facts/{WITH}.yaml", "facts/_personen.yaml", "facts/_armenie.yaml", f"templates/{WITH}.md.j2",
+        "briefing.toml",
     }  # briefing.toml even while it does not exist: creating it changes the inputs
     assert root / "facts" / "_personen.yaml" not in without
     assert {p.name for p in with_ if not p.is_relative_to(root)} == {"beeldmerk.svg", "beeldmerk.png"}

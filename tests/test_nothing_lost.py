@@ -91,8 +91,9 @@ def test_an_edited_docx_stops_the_build_and_is_kept(project: Path) -> None:
     original = files(project)
     docx.write_bytes(edited(docx.read_bytes()))
     mine = docx.read_bytes()
-    facts = project / "facts" / f"{LETTER}.yaml"
+    facts = project / "facts" / "_armenie.yaml"  # the letter's figures, shared with vragen-sjoerdsma
     text = facts.read_text(encoding="utf-8")
+    assert "armeense_soldaten: 207" in text
     facts.write_text(text.replace("armeense_soldaten: 207", "armeense_soldaten: 208"), encoding="utf-8")
 
     result = run("build", "--project", str(project))

@@ -52,7 +52,7 @@ def origin(traced, text: str) -> set:
 def test_origins_of_facts_and_template_text() -> None:
     facts = load_letter(ROOT, ROOT / "facts" / "armenie-azerbeidzjan.yaml")
     traced = (facts, render_traced(facts, ROOT))
-    assert origin(traced, "207") == {("expr", "slachtoffers.armeense_soldaten")}
+    assert origin(traced, "207") == {("expr", "armenie.slachtoffers.armeense_soldaten")}
     assert origin(traced, "31 oktober jl.") == {("expr", "ontmoetingen.sotsji")}
     assert origin(traced, "hevige gevechten") == {("literal", "armenie-azerbeidzjan.md.j2")}
     assert origin(traced, "Poetin") == {("expr", "personen.poetin")}

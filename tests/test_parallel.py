@@ -22,13 +22,13 @@ def make_project(folder: Path, names: list[str]) -> Path:
     """The example letter under each of ``names``, with its shared facts and template."""
     (folder / "facts").mkdir(parents=True)
     shutil.copy(ROOT / "facts" / "_personen.yaml", folder / "facts")
+    shutil.copy(ROOT / "facts" / "_armenie.yaml", folder / "facts")
     shutil.copytree(ROOT / "templates", folder / "templates")
     text = (ROOT / "facts" / f"{LETTER}.yaml").read_text(encoding="utf-8")
     for i, name in enumerate(names):
         # Each letter a little different, so that a mix-up between letters would show.
-        (folder / "facts" / f"{name}.yaml").write_text(
-            text.replace("armeense_soldaten: 207", f"armeense_soldaten: {207 + i}"), encoding="utf-8"
-        )
+        different = text.replace("armeense_bezetting_jaren: 30", f"armeense_bezetting_jaren: {30 + i}")
+        (folder / "facts" / f"{name}.yaml").write_text(different, encoding="utf-8")
     return folder
 
 
@@ -66,7 +66,8 @@ def test_unchanged_letters_are_skipped_in_a_batch(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p", NAMES)
     build(project=project, jobs=2)
     (project / "facts" / "brief-b.yaml").write_text(
-        (project / "facts" / "brief-b.yaml").read_text(encoding="utf-8").replace(": 208", ": 209"),
+        (project / "facts" / "brief-b.yaml").read_text(encoding="utf-8").replace(
+            "armeense_bezetting_jaren: 31", "armeense_bezetting_jaren: 39"),
         encoding="utf-8",
     )
     results = build(project=project, jobs=2)

@@ -200,7 +200,24 @@ def model_references(letter: Letter) -> list[str]:
 
     for node in letter.blocks:
         block(node)
+    for part in letter.parts:  # the answers: refs in the answers, after the letter
+        for answer in part.answers:
+            for node in answer.blocks:
+                block(node)
     return refs
+
+
+LABEL = re.compile(r"Vraag \d+|Antwoord \d+(?:(?:, \d+)* en \d+)?")
+
+
+def answer_labels(rendering: Rendering) -> list[str]:
+    """The lines that are exactly a label of the answers part (``Vraag 2``, ``Antwoord 2 en 3``)."""
+    return [line.strip() for line in rendering.text.splitlines() if LABEL.fullmatch(line.strip())]
+
+
+def model_labels(letter: Letter) -> list[str]:
+    return [label for part in letter.parts for answer in part.answers
+            for label in (*(q.label for q in answer.questions), answer.label)]
 
 
 # --------------------------------------------------------------------------- the tests
@@ -222,6 +239,8 @@ def test_the_examples_exercise_what_is_compared(cases: dict[str, Case]) -> None:
     refs = {r for letter in letters for r in model_references(letter)}
     assert any(r[0].isdigit() for r in refs)  # paragraaf 1.1
     assert any(r.startswith("‘") for r in refs)  # paragraaf ‘Titel’
+    answers = [a for letter in letters for part in letter.parts for a in part.answers]
+    assert any(len(a.questions) > 1 for a in answers)  # Antwoord 2 en 3
 
 
 def test_libreoffice_opens_the_docx(cases: dict[str, Case], name: str) -> None:
@@ -271,3 +290,26 @@ def test_later_pages_are_numbered(cases: dict[str, Case], name: str) -> None:
         total = len(rendering.pages)
         for n, page in enumerate(rendering.pages[1:], 2):
             assert squash(f"Pagina {n} van {total}") in squash(page), f"{rendering.path.name} p. {n}"
+
+
+def test_answer_labels_are_the_same(cases: dict[str, Case], name: str) -> None:
+    """Every Vraag/Antwoord label of an answers document, as a line of its own, in order."""
+    case = cases[name]
+    expected = model_labels(case.letter)
+    assert answer_labels(case.ours) == expected
+    assert answer_labels(case.libreoffice) == expected
+
+
+def test_the_answers_start_on_a_new_page(cases: dict[str, Case], name: str) -> None:
+    """The title line of the answers opens a page after the one with the signature."""
+    case = cases[name]
+    for part in case.letter.parts:
+        title = squash(plain_text(part.title))
+        signer = squash(case.letter.meta.ondertekenaars[-1].naam)
+        for rendering in (case.ours, case.libreoffice):
+            pages = [squash(p) for p in rendering.pages]
+            at = next(i for i, p in enumerate(pages) if title[:40] in p)
+            signed = max(i for i, p in enumerate(pages) if signer in p)
+            assert at == signed + 1, rendering.path.name
+            assert title in pages[at], rendering.path.name
+            assert not any(title[:40] in p for p in pages[:at])

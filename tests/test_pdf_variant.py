@@ -24,7 +24,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     (tmp_path / "facts").mkdir()
-    for name in (f"{LETTER}.yaml", "_personen.yaml"):
+    for name in (f"{LETTER}.yaml", "_personen.yaml", "_armenie.yaml"):
         shutil.copy(ROOT / "facts" / name, tmp_path / "facts" / name)
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     return tmp_path

@@ -108,7 +108,7 @@ def test_watch_rebuilds_on_save_reports_errors_and_goes_on(project: Path, watch:
 
     # A one-fact edit: the letter's PDF is rebuilt, the other letter is left alone.
     old = pdf.read_bytes()
-    replace(facts, "armeense_soldaten: 207", "armeense_soldaten: 208")
+    replace(facts, "armeense_bezetting_jaren: 30", "armeense_bezetting_jaren: 31")
     wait_until(lambda: pdf.read_bytes() != old)
     done = watch.wait_for("wacht op wijzigingen", first + 1)
     rebuilt = watch.wait_for(f"{LETTER}: ", first + 1)
@@ -129,7 +129,7 @@ def test_watch_rebuilds_on_save_reports_errors_and_goes_on(project: Path, watch:
     done = watch.wait_for(f"{LETTER}: ongewijzigd", done + 1)
 
     # And it goes on rebuilding.
-    replace(facts, "armeense_soldaten: 208", "armeense_soldaten: 209")
+    replace(facts, "armeense_bezetting_jaren: 31", "armeense_bezetting_jaren: 32")
     wait_until(lambda: pdf.read_bytes() not in (good, old))
     watch.wait_for("herbouwd in", done + 1)
 
@@ -158,9 +158,9 @@ def test_time_from_save_to_new_pdf(project: Path, watch: Watch) -> None:
     pdf = project / "output" / f"{LETTER}.pdf"
     after = watch.wait_for("wacht op wijzigingen", timeout=120)
     times = []
-    for n in range(208, 213):
+    for n in range(31, 36):
         old = pdf.read_bytes()
-        replace(facts, f"armeense_soldaten: {n - 1}", f"armeense_soldaten: {n}")
+        replace(facts, f"armeense_bezetting_jaren: {n - 1}", f"armeense_bezetting_jaren: {n}")
         times.append(wait_until(lambda old=old: pdf.read_bytes() != old))
         after = watch.wait_for("wacht op wijzigingen", after + 1)
     median = statistics.median(times)

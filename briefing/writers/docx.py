@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import zipfile
 from dataclasses import dataclass, replace
 from datetime import datetime
 from hashlib import sha1
@@ -37,6 +38,7 @@ from docx.text.run import Run
 from briefing import _compat, huisstijl
 from briefing.huisstijl import HouseStyle
 from briefing.model import (
+    AnswersPart,
     BlockQuote,
     Code,
     Emph,
@@ -53,7 +55,7 @@ from briefing.model import (
     Table,
     Text,
 )
-from briefing.writers import ooxml
+from briefing.writers import keep, ooxml
 from briefing.writers.ooxml import el, put, put_in
 from briefing.writers.tables import column_widths as _column_widths
 
@@ -64,9 +66,38 @@ NUM_HEADINGS, NUM_BULLET, NUM_DECIMAL = 1, 2, 3  # w:numId of the shared lists
 ABS_HEADINGS, ABS_BULLET, ABS_DECIMAL = 0, 1, 2  # w:abstractNumId
 
 
-def render_docx(letter: Letter, style: HouseStyle) -> bytes:
-    """The letter as DOCX bytes: the same model gives the same bytes on any day."""
-    return _Writer(letter, style).render()
+def render_docx(letter: Letter, style: HouseStyle, pages: int | None = None) -> bytes:
+    """The letter as DOCX bytes: the same model gives the same bytes on any day.
+
+    ``pages``: the letter's page count (from the PDF's layout of the same model), stored
+    as the NUMPAGES field's result, which previews and text extractors show; Word
+    computes its own when it lays the letter out. See also :func:`with_page_count`.
+    """
+    return _Writer(letter, style, pages).render()
+
+
+def with_page_count(docx: bytes, pages: int) -> bytes:
+    """``docx`` with ``pages`` as the stored result of every NUMPAGES field in its headers.
+
+    For a DOCX made before its PDF was laid out: the same bytes as
+    ``render_docx(letter, style, pages)``, without rendering it again.
+    """
+    with zipfile.ZipFile(io.BytesIO(docx)) as source:
+        entries = {name: source.read(name) for name in source.namelist()}
+    for name, data in entries.items():
+        if name.startswith("word/header") and b"NUMPAGES" in data:
+            entries[name] = _NUMPAGES_RESULT.sub(rb"\g<1>" + str(pages).encode() + rb"\g<2>", data)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name, data in entries.items():
+            target.writestr(name, data)
+    return ooxml.reproducible_zip(out.getvalue())
+
+
+# The cached result of a NUMPAGES field: the first w:t after its instruction.
+_NUMPAGES_RESULT = re.compile(
+    rb"(<w:instrText[^>]*> NUMPAGES </w:instrText>.*?<w:t[^>]*>)[^<]*(</w:t>)", re.S
+)
 
 
 def _tw(mm: float) -> int:
@@ -104,13 +135,15 @@ class _Fmt:
     bold: bool = False
     italic: bool = False
     style: str | None = None
+    superscript: bool = False
 
 
 class _Writer:
     """One render: the python-docx document plus the counters the OOXML needs."""
 
-    def __init__(self, letter: Letter, style: HouseStyle) -> None:
+    def __init__(self, letter: Letter, style: HouseStyle, pages: int | None = None) -> None:
         self.letter, self.meta, self.hs = letter, letter.meta, style
+        self.pages = pages
         self.doc = docx.Document()
         self.numbered = letter.meta.nummering
         self.nums: list[str] = []  # extra w:num elements, one per numbered list
@@ -123,6 +156,7 @@ class _Writer:
                        Table: self.table, BlockQuote: self.quote}
         self.inlines = {Text: self.text, Code: self.text, Emph: self.emph, Strong: self.strong,
                         Link: self.link, LineBreak: self.line_break, NoteRef: self.note_ref, Ref: self.ref}
+        self.parts = {AnswersPart: self.answers_part}
 
     def render(self) -> bytes:
         self._prune_template()
@@ -132,9 +166,13 @@ class _Writer:
         self._header(self.section.header, huisstijl.colofon_later(self.meta), first=False)
         body = _Ctx(self.doc.element.body, self.doc)
         self._opening(body)
-        for node in self.letter.blocks:
-            self.block(node, body)
+        self.sequence(self.letter.blocks, body)
         self._closing(body)
+        for part in self.letter.parts:
+            handler = self.parts.get(type(part))
+            if handler is None:
+                raise TypeError(f"DOCX writer: unknown part {type(part).__name__}")
+            handler(part, body)
         self._footnotes()
         for story in self._stories():
             _close_cells(story)
@@ -212,9 +250,17 @@ class _Writer:
         tabs = el("w:tabs")
         tabs.append(el("w:tab", val="left", pos=_tw(hs.footnote_indent)))
         put_in(s.element, "w:pPr", tabs)
-        ref = self._cstyle("footnote reference", "FootnoteReference", builtin=True)
-        ref.font.superscript = True
+        # The note's number in the text is raised and small (as the PDF's call); in the note
+        # itself it is at the note's size on the line. LibreOffice sets the latter with the
+        # style alone, whatever the run says, so the style is not raised: the calls are.
+        self._cstyle("footnote reference", "FootnoteReference", builtin=True)
         self._cstyle("Hyperlink", "Hyperlink", builtin=True).font.underline = True
+        # An address (https://…, info@rvo.nl) is printed whole: no language, so neither Word
+        # nor LibreOffice hyphenates it (nor checks its spelling).
+        s = self._cstyle("Webadres", "Webadres")
+        s.base_style = self.st["Hyperlink"]
+        put(s.element.get_or_add_rPr(), el("w:noProof"))
+        put(s.element.get_or_add_rPr(), el("w:lang", val="zxx", eastAsia="zxx", bidi="zxx"))
         for name, num_id in (("List Bullet", NUM_BULLET), ("List Number", NUM_DECIMAL)):
             s = self._pstyle(name, name.replace(" ", ""), builtin=True, after=hs.body_leading)
             put(s.element.get_or_add_pPr(), ooxml.num_pr(num_id))
@@ -245,9 +291,24 @@ class _Writer:
         s = self._pstyle("Concept", "Concept", size=14, leading=14)
         s.font.bold = True
         s.font.color.rgb = RGBColor(0x99, 0x99, 0x99)
+        # The answers part (DESIGN §4a): its title and labels are styles, so that a Word user
+        # restyles them once; the title starts a new page. Outline levels for Word's navigation.
+        s = self._pstyle("Antwoorden titel", "Antwoordentitel", after=hs.body_leading)
+        s.font.bold = True
+        s.paragraph_format.page_break_before = True
+        s.paragraph_format.keep_with_next = True
+        put(s.element.get_or_add_pPr(), el("w:outlineLvl", val=0))
+        for name, ident in (("Vraag label", "Vraaglabel"), ("Antwoord label", "Antwoordlabel")):
+            s = self._pstyle(name, ident)
+            s.font.bold = True
+            s.paragraph_format.keep_with_next = True
+            s.paragraph_format.keep_together = True
+            put(s.element.get_or_add_pPr(), el("w:outlineLvl", val=1))
+        self._pstyle("Vraag", "Vraag", after=hs.body_leading)
         # Only running text is hyphenated, as in the PDF (hyphens: manual in letter.css.j2).
-        for name in ("Heading 1", "Heading 2", "Heading 3", "Tabeltekst", "Retouradres", "Adres",
-                     "Colofon", "Woordmerk", "Datum en betreft", "Ondertekening"):
+        for name in ("Heading 1", "Heading 2", "Heading 3", "Tabeltekst", "footnote text", "Retouradres",
+                     "Adres", "Colofon", "Woordmerk", "Datum en betreft", "Ondertekening", "Antwoorden titel",
+                     "Vraag label", "Antwoord label"):
             put(self.st[name].element.get_or_add_pPr(), el("w:suppressAutoHyphens"))
 
     def _pstyle(self, name: str, ident: str, *, builtin: bool = False, base: str = "Normal",
@@ -320,14 +381,14 @@ class _Writer:
             top.add_run(huisstijl.CONCEPT)
         if first:
             self._emblem(header, top)
-        self._colofon(ctx, groups)
+        self._colofon(ctx, groups, first)
 
     def _emblem(self, header, paragraph: DocxParagraph) -> None:
         hs = self.hs
         inline = header.part.new_pic_inline(hs.logo_png, Mm(hs.logo_width), Mm(hs.logo_height))
         drawing = el("w:drawing")
         drawing.append(ooxml.anchor(inline, x_align="center", y=0, behind=False, ident=1,
-                                    name="Beeldmerk", descr="Beeldmerk"))
+                                    name="Beeldmerk", descr=huisstijl.BEELDMERK_ALT))
         _compat.docx_element(paragraph.add_run()).append(drawing)
 
     def _woordmerk(self, ctx: _Ctx) -> None:
@@ -342,7 +403,7 @@ class _Writer:
         cell = self._cell(table.cell(0, 0), ctx, style="Woordmerk")
         self._para(cell).add_run(hs.woordmerk or self.meta.afzender.organisatie)
 
-    def _colofon(self, ctx: _Ctx, groups: tuple[huisstijl.ColofonGroup, ...]) -> None:
+    def _colofon(self, ctx: _Ctx, groups: tuple[huisstijl.ColofonGroup, ...], first: bool) -> None:
         hs = self.hs
         table = self._layout_table(ctx, 1, 1, hs.colofon_width, at=(hs.colofon_left, hs.margin_top))
         cell = self._cell(table.cell(0, 0), ctx, style="Colofon")
@@ -360,7 +421,13 @@ class _Writer:
         para.paragraph_format.space_before = gap
         for part in re.split(r"(\{n\}|\{N\})", huisstijl.PAGINA):
             if part in ("{n}", "{N}"):
-                _compat.docx_element(para).extend(ooxml.field("PAGE" if part == "{n}" else "NUMPAGES", "1"))
+                # Stored results as Word will show them: this header's page (1 on the first,
+                # 2 on the first page that uses the later pages' header) and the page count.
+                page = "1" if first else "2"
+                total = str(self.pages or (1 if first else 2))
+                result = page if part == "{n}" else total
+                field = ooxml.field("PAGE" if part == "{n}" else "NUMPAGES", result)
+                _compat.docx_element(para).extend(field)
             elif part:
                 para.add_run(part)
         self._para(ctx)  # a header ends with a paragraph; it anchors the floating table
@@ -416,6 +483,18 @@ class _Writer:
             if i == 0:
                 para.paragraph_format.space_before = Pt(hs.body_leading)
 
+    def answers_part(self, part: AnswersPart, body: _Ctx) -> None:
+        """The answers, from a new page: the title line, then per answer its questions
+        (``Vraag n`` + the question) and ``Antwoord n`` + the answer; no numbers, no signature."""
+        self.run_inlines(part.title, self._para(body, "Antwoorden titel"), body)
+        for answer in part.answers:
+            for question in answer.questions:
+                self._para(body, "Vraag label").add_run(question.label)
+                self.run_inlines(question.inlines, self._para(body, "Vraag"), body)
+            self._para(body, "Antwoord label").add_run(answer.label)
+            for node in answer.blocks:
+                self.block(node, body)
+
     def _signature(self, ctx: _Ctx, naam_ctx: _Ctx, signer, *, first_row: bool) -> None:
         functie = self._para(ctx, "Ondertekening")
         functie.add_run(signer.functie)
@@ -469,7 +548,7 @@ class _Writer:
             if later.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is None:
                 put_in(later, "w:pPr", el("w:ind", left=indent, firstLine=0))
         # The note's own number, then a tab: as in the PDF, the number hangs before the
-        # text, on the line (Word honours the run's baseline; LibreOffice raises it anyway).
+        # text, on the line and at the note's size (the style is not raised; LibreOffice reads only it).
         mark = el("w:r")
         mark.append(el("w:rPr"))
         mark[0].append(el("w:rStyle", val="FootnoteReference"))
@@ -514,7 +593,7 @@ class _Writer:
         meta, props = self.meta, self.doc.core_properties
         moment = datetime(meta.datum.year, meta.datum.month, meta.datum.day)
         props.title = meta.betreft
-        props.subject = ""
+        props.subject = f"Kamerbrief, kenmerk {meta.kenmerk}"
         props.comments = ""
         props.author = props.last_modified_by = meta.afzender.organisatie
         props.created = props.modified = moment
@@ -563,19 +642,28 @@ class _Writer:
             raise TypeError(f"DOCX writer: unknown block {type(node).__name__}")
         handler(node, ctx)
 
+    def sequence(self, nodes, ctx: _Ctx) -> None:
+        """A run of blocks; an intro line ("… luiden:") keeps with the list or table after it."""
+        intros = keep.intros(nodes)
+        for i, node in enumerate(nodes):
+            self.block(node, ctx)
+            if i in intros:
+                put(ctx.element.findall(qn("w:p"))[-1].get_or_add_pPr(), el("w:keepNext"))
+
     def heading(self, node: Heading, ctx: _Ctx) -> None:
         if node.level not in (1, 2, 3):
             raise TypeError(f"DOCX writer: heading level {node.level} (only 1–3)")
         para = self._para(ctx, f"Heading {node.level}")
         if self.numbered and node.number is None:
             put(_compat.docx_element(para).get_or_add_pPr(), ooxml.num_pr(0))  # this heading is not numbered
+        inlines = keep.unbreakable_hyphens(node.inlines)  # no line break after "Innovatie-"
         if node.id:
             start, end = ooxml.bookmark(bookmark_name("_Ref_", node.id), self._bookmark_id())
             _compat.docx_element(para).append(start)
-            self.run_inlines(node.inlines, para, ctx)
+            self.run_inlines(inlines, para, ctx)
             _compat.docx_element(para).append(end)
         else:
-            self.run_inlines(node.inlines, para, ctx)
+            self.run_inlines(inlines, para, ctx)
 
     def paragraph(self, node: Paragraph, ctx: _Ctx) -> None:
         para = self._para(ctx)
@@ -628,8 +716,7 @@ class _Writer:
 
     def quote(self, node: BlockQuote, ctx: _Ctx) -> None:
         inner = replace(ctx, style="Quote", quote_depth=ctx.quote_depth + 1)
-        for child in node.blocks:
-            self.block(child, inner)
+        self.sequence(node.blocks, inner)
 
     # ------------------------------------------------------------------ inlines
 
@@ -650,8 +737,17 @@ class _Writer:
             run.bold = True
         if fmt.italic:
             run.italic = True
-        if text:
-            run.text = text
+        if fmt.superscript:
+            run.font.superscript = True
+        if keep.NON_BREAKING_HYPHEN not in text:
+            if text:
+                run.text = text
+            return run
+        for i, part in enumerate(text.split(keep.NON_BREAKING_HYPHEN)):
+            if i:  # Word's own non-breaking hyphen: printed and copied as "-"
+                r.append(el("w:noBreakHyphen"))
+            if part:
+                run.add_text(part)
         return run
 
     def text(self, node: Text | Code, para, ctx, fmt, target) -> None:
@@ -667,7 +763,8 @@ class _Writer:
         hyperlink = el("w:hyperlink", history=1)
         hyperlink.set(qn("r:id"), para.part.relate_to(node.target, RT.HYPERLINK, is_external=True))
         target.append(hyperlink)
-        self.run_inlines(node.children, para, ctx, replace(fmt, style="Hyperlink"), hyperlink)
+        style = "Webadres" if keep.shows_address(node) else "Hyperlink"
+        self.run_inlines(node.children, para, ctx, replace(fmt, style=style), hyperlink)
 
     def line_break(self, node: LineBreak, para, ctx, fmt, target) -> None:
         self._run(para, target, "", fmt).add_break()
@@ -675,7 +772,7 @@ class _Writer:
     def note_ref(self, node: NoteRef, para, ctx, fmt, target) -> None:
         """A real footnote at the first call; a NOTEREF field to it at a later call.
         Inside a footnote (Word has no notes in notes) the number is plain superscript."""
-        mark = replace(fmt, style="footnote reference")
+        mark = replace(fmt, style="footnote reference", superscript=True)
         name = bookmark_name("_Note_", node.label)
         if ctx.in_note:
             self._run(para, target, str(node.number), mark)
@@ -714,6 +811,8 @@ class _Writer:
             put(rpr, el("w:b"))
         if fmt.italic:
             put(rpr, el("w:i"))
+        if fmt.superscript:
+            put(rpr, el("w:vertAlign", val="superscript"))
         return rpr if len(rpr) else None
 
     def _stories(self):

@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from briefing import huisstijl
 from briefing.huisstijl import HouseStyle
 from briefing.model import (
+    AnswersPart,
     BlockQuote,
     Code,
     Emph,
@@ -39,6 +40,7 @@ from briefing.model import (
     Text,
     plain_text,
 )
+from briefing.writers import keep
 from briefing.writers.tables import BREAK_EVERY, LONG_RUN, LONG_TABLE, column_widths
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -74,16 +76,26 @@ def build_html(letter: Letter, style: HouseStyle, css: str | None = None) -> str
         css=Markup(css) if css else None,
         title=title,
         logo_url=Path(style.logo).resolve().as_uri(),
+        logo_alt=huisstijl.BEELDMERK_ALT,
         woordmerk=style.woordmerk or meta.afzender.organisatie,
         colofon=huisstijl.colofon(meta),
+        website_url=_web_url(meta.afzender.website),
         colofon_later=huisstijl.colofon_later(meta),
         retouradres=huisstijl.retouradres(meta),
         bijlagen=huisstijl.bijlagen_regels(meta),
         signature_rows=[meta.ondertekenaars[i : i + 2] for i in range(0, len(meta.ondertekenaars), 2)],
         labels={"datum": huisstijl.DATUM_LABEL, "betreft": huisstijl.BETREFT_LABEL},
         concept=huisstijl.CONCEPT,
-        body=Markup("\n").join(writer.block(b) for b in letter.blocks),
+        body=writer.blocks(letter.blocks),
+        parts=Markup("\n").join(writer.part(p) for p in letter.parts),
     )
+
+
+def _web_url(website: str | None) -> str | None:
+    """The colofon's website as a link target (``www.rijksoverheid.nl/bz`` → ``https://…``)."""
+    if not website:
+        return None
+    return website if re.match(r"[a-z][a-z0-9+.-]*://", website, re.I) else f"https://{website}"
 
 
 @functools.cache
@@ -123,6 +135,21 @@ class _BodyWriter:
             raise TypeError(f"PDF-writer: bloktype {type(node).__name__} wordt niet ondersteund") from None
         return write(self, node)
 
+    def part(self, node: object) -> Markup:
+        """HTML for one part of the document (the answers), after the letter."""
+        try:
+            write = PARTS[type(node)]
+        except KeyError:
+            raise TypeError(f"PDF-writer: deel {type(node).__name__} wordt niet ondersteund") from None
+        return write(self, node)
+
+    def blocks(self, nodes: tuple[object, ...]) -> Markup:
+        """HTML for a run of blocks; an intro line ("… luiden:") is marked to keep with what follows."""
+        intros = keep.intros(nodes)
+        return Markup("\n").join(
+            _paragraph(self, b, intro=True) if i in intros else self.block(b) for i, b in enumerate(nodes)
+        )
+
     def inlines(self, nodes: tuple[object, ...]) -> Markup:
         """HTML for a run of inline nodes.
 
@@ -138,12 +165,19 @@ class _BodyWriter:
                 raise TypeError(
                     f"PDF-writer: inlinetype {type(node).__name__} wordt niet ondersteund"
                 ) from None
+            following = nodes[i + 1] if i + 1 < len(nodes) else None
             before = nodes[i - 1].text if i and isinstance(nodes[i - 1], Text) else ""
             if isinstance(node, NoteRef) and before and not before[-1].isspace():
                 cut = max(before.rfind(space) for space in " \t\n\u00a0") + 1  # the last word
                 out[-1] = Markup('{}<span class="anker">{}{}</span>').format(
                     escape(before[:cut]), escape(before[cut:]), write(self, node)
                 )
+            elif isinstance(node, Text) and isinstance(following, Link) and node.text.endswith(" "):
+                # The space before a link is a box of its own. WeasyPrint measures a text box
+                # with its trailing space when it fits a line: a line that ends just at that
+                # space before a link is taken as too wide and broken after its first word
+                # (upstream #1614; "Kennis" alone on a line, the rest on the next).
+                out.append(Markup("{}<span> </span>").format(node.text[:-1]))
             else:
                 out.append(write(self, node))
         return Markup("").join(out)
@@ -156,13 +190,20 @@ def _heading(w: _BodyWriter, h: Heading) -> Markup:
     tag = f"h{min(max(h.level, 1), 6)}"
     ident = Markup(' id="{}"').format(h.id) if h.id else Markup("")
     cls = Markup(' class="genummerd"') if h.number else Markup("")
+    # A compound's hyphen does not end a heading's line; the text keeps its plain "-".
+    words = str(w.inlines(keep.unbreakable_hyphens(h.inlines)))
+    words = Markup(_NOWRAP.sub(r'<span class="heel">\1</span>', words).replace(keep.NON_BREAKING_HYPHEN, "-"))
     return Markup('<{0}{1}{2} data-label="{3}">{4}{5}</{0}>').format(
-        Markup(tag), ident, cls, label, number, w.inlines(h.inlines)
+        Markup(tag), ident, cls, label, number, words
     )
 
 
-def _paragraph(w: _BodyWriter, p: Paragraph) -> Markup:
-    return Markup("<p>{}</p>").format(w.inlines(p.inlines))
+_NOWRAP = re.compile(r"([^\s<>]*\u2011[^\s<>]*)")
+
+
+def _paragraph(w: _BodyWriter, p: Paragraph, intro: bool = False) -> Markup:
+    cls = Markup(' class="inleiding"') if intro else Markup("")
+    return Markup("<p{}>{}</p>").format(cls, w.inlines(p.inlines))
 
 
 def _list(w: _BodyWriter, lst: ListBlock) -> Markup:
@@ -209,7 +250,7 @@ def _table(w: _BodyWriter, t: Table) -> Markup:
 
 
 def _blockquote(w: _BodyWriter, q: BlockQuote) -> Markup:
-    return Markup("<blockquote>{}</blockquote>").format(Markup("").join(w.block(b) for b in q.blocks))
+    return Markup("<blockquote>{}</blockquote>").format(w.blocks(q.blocks))
 
 
 def _text(w: _BodyWriter, t: Text) -> Markup:
@@ -246,7 +287,8 @@ def _code(w: _BodyWriter, c: Code) -> Markup:
 
 
 def _link(w: _BodyWriter, link: Link) -> Markup:
-    return Markup('<a href="{}">{}</a>').format(link.target, w.inlines(link.children))
+    cls = Markup(' class="webadres"') if keep.shows_address(link) else Markup("")
+    return Markup('<a{} href="{}">{}</a>').format(cls, link.target, w.inlines(link.children))
 
 
 def _linebreak(w: _BodyWriter, _: LineBreak) -> Markup:
@@ -286,6 +328,27 @@ def _note_lines(w: _BodyWriter, blocks: tuple[object, ...]) -> list[Markup]:
     return lines
 
 
+def _answers(w: _BodyWriter, part: AnswersPart) -> Markup:
+    """The answers part, from a new page: its title as a heading, then one section per
+    answer, headed by the labels of its questions and its own label (DESIGN §4a)."""
+    title = Markup('<h1 class="antwoorden-titel" data-label="{}">{}</h1>').format(
+        plain_text(part.title), w.inlines(part.title)
+    )
+    sections = []
+    for answer in part.answers:
+        inner = []
+        for question in answer.questions:
+            inner.append(Markup('<h2 class="vraag-label" data-label="{0}">{0}</h2>').format(question.label))
+            inner.append(Markup('<p class="vraag">{}</p>').format(w.inlines(question.inlines)))
+        inner.append(Markup('<h2 class="antwoord-label">{}</h2>').format(answer.label))
+        inner.extend(w.block(b) for b in answer.blocks)
+        sections.append(Markup('<section class="antwoord">{}</section>').format(Markup("\n").join(inner)))
+    return Markup('<section class="antwoorden">{}\n{}</section>').format(title, Markup("\n").join(sections))
+
+
+PARTS: dict[type, Callable[[_BodyWriter, object], Markup]] = {
+    AnswersPart: _answers,
+}
 BLOCKS: dict[type, Callable[[_BodyWriter, object], Markup]] = {
     Heading: _heading,
     Paragraph: _paragraph,

@@ -12,10 +12,12 @@ from __future__ import annotations
 import contextlib
 import ctypes.util
 import functools
+import itertools
 import mimetypes
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,11 +26,15 @@ from briefing import _compat
 from briefing.errors import OutputError
 from briefing.huisstijl import ASSETS, HouseStyle
 from briefing.model import Letter
+from briefing.writers import pdf_tags
 from briefing.writers.html import build_html, render_css, render_html
 
 __all__ = ["render_html", "render_pdf", "supported_variants", "url_fetcher"]
 
 DEFAULT_VARIANT = "pdf/ua-1"
+# Accessible and archival at once: laid out as the PDF/A variant, tagged and repaired
+# like every variant, and its metadata declares PDF/UA-1 too (pdf_tags.declare_pdfua).
+COMBINED_VARIANTS = {"pdf/ua-1+a-2b": "pdf/a-2b", "pdf/ua-1+a-3b": "pdf/a-3b"}
 
 _lock = threading.Lock()
 
@@ -52,12 +58,19 @@ def render_pdf(
     fetcher = url_fetcher(style, base_dir)
     html = build_html(letter, style)
     base_url = (base_dir.resolve() if base_dir else ASSETS).as_uri() + "/"
-    # The file identifier is an MD5 of the content, so it is reproducible.
-    options = {"pdf_variant": variant, "pdf_identifier": True}
+    # The file identifier is an MD5 of the content, so it is reproducible. Every named
+    # variant is tagged (WeasyPrint by itself tags only PDF/UA and PDF/A-…a).
+    tagged = variant is not None
+    base = COMBINED_VARIANTS.get(variant or "", variant)
+    options = {"pdf_variant": base, "pdf_identifier": True, "pdf_tags": tagged}
     try:
         source = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        document = _layout(source, style, options)
-        return document.write_pdf(**options)
+        document = _layout(source, style, options, base)
+        if not tagged:
+            return document.write_pdf(**options)
+        with pdf_tags.recording() as boxes:
+            raw = document.write_pdf(**options)
+        return pdf_tags.repair(raw, boxes, declare_ua=variant in COMBINED_VARIANTS)
     except FatalURLFetchingError as exc:
         # WeasyPrint wraps a refusal of our fetcher; hand the caller our own error.
         cause = exc.__cause__
@@ -66,91 +79,168 @@ def render_pdf(
         raise OutputError(f"PDF: bron niet te laden: {cause or exc}") from None
 
 
-def _layout(source: Any, style: HouseStyle, options: dict[str, Any]) -> Any:
-    """Lay the letter out, moving paragraphs until every footnote is on its call's page.
+def _layout(source: Any, style: HouseStyle, options: dict[str, Any], variant: str | None = None) -> Any:
+    """Lay the letter out, then correct what a typist would not let through, and again.
 
     WeasyPrint may move a footnote to the page after its call, to make room for the
     second line of a paragraph at the foot of the page (its orphans rule), or leave
     a note on the page before a call that moved on (upstream #2502, #1564;
     ``footnote-policy: line`` covers only the note's own line). After a layout we
     check every note; where one landed elsewhere, the paragraph at fault starts on
-    a new page and the letter is laid out again. Most letters need one pass.
+    a new page — with the heading and intro line before it, which must not be left
+    at the foot of the page — and the letter is laid out again. In that pass, a
+    page whose last line ends in a hyphenated word also gets that paragraph set
+    without hyphenation (WeasyPrint has no ``hyphenate-limit-last``). Most letters
+    need one pass.
     """
-    render = functools.partial(
-        source.render, font_config=_font_config(), stylesheets=[_stylesheet(style)], **options
-    )
+    stylesheets = [_stylesheet(style), *_variant_stylesheets(style, variant)]
+    render = functools.partial(source.render, font_config=_font_config(), stylesheets=stylesheets, **options)
     document = render()
-    for _ in range(_MAX_FOOTNOTE_PASSES):
-        moves = footnote_fixes(document, source.etree_element)
+    for _ in range(_MAX_PASSES):
+        scan = _scan(document, source.etree_element)
+        moves = _footnote_fixes(scan)
         if not moves:
             break
         for element in moves:
-            element.set("style", "break-before: page")
+            _add_style(element, _PAGE_BREAK)
+        # A second layout costs as much as the first (≈ +40 % of a long letter's build),
+        # so a hyphen at a page's foot is mended only along with a footnote's move.
+        for element in _hyphen_fixes(scan):
+            _add_style(element, _NO_HYPHENS)
         document = render()
     return document
 
 
-_MAX_FOOTNOTE_PASSES = 8
+_MAX_PASSES = 8
+_PAGE_BREAK = "break-before: page"
+_NO_HYPHENS = "hyphens: manual"
+_HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character: only its own hyphenation prints it
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
 
-def footnote_fixes(document: Any, root: Any) -> list[Any]:
-    """Body blocks (children of ``.romp``) to start on a new page so that notes meet their calls.
+def _add_style(element: Any, declaration: str) -> None:
+    style = element.get("style")
+    element.set("style", f"{style}; {declaration}" if style else declaration)
+
+
+def _has_style(element: Any, declaration: str) -> bool:
+    return declaration in (element.get("style") or "")
+
+
+@dataclass
+class _Scan:
+    """Where things landed: footnote calls and notes, the body's blocks, each page's last line."""
+
+    call_page: dict[str, int] = field(default_factory=dict)
+    call_block: dict[str, Any] = field(default_factory=dict)
+    note_page: dict[str, int] = field(default_factory=dict)
+    first_block: dict[int, Any] = field(default_factory=dict)
+    last_block: dict[int, Any] = field(default_factory=dict)
+    last_line: dict[int, Any] = field(default_factory=dict)  # page → its last body line box
+    previous: dict[int, Any] = field(default_factory=dict)  # id(body block) → the block before it
+
+
+def _scan(document: Any, root: Any) -> _Scan:
+    """One walk over the laid-out pages (the blocks of the letter's body, ``.romp``, and of
+    each answer of an answers part, ``.antwoord``).
 
     The laid-out boxes are WeasyPrint's internals (see :mod:`briefing._compat`): where
-    they cannot be read, nothing is moved and WeasyPrint's placement stands.
+    they cannot be read, the scan is empty, nothing is moved and WeasyPrint's placement stands.
     """
+    scan = _Scan()
     classes = _compat.footnote_box_classes()
+    lines = _compat.line_box_class()
     pages = _compat.page_boxes(document)
-    romp = next((el for el in root.iter() if el.get("class") == "romp"), None)
-    if romp is None or classes is None or pages is None:
-        return []
+    # The letter's body and each answer of an answers part hold the blocks that can move.
+    containers = [el for el in root.iter() if el.get("class") in ("romp", "antwoord")]
+    if not containers or classes is None or pages is None:
+        return scan
     Box, FootnoteAreaBox = classes
-    blocks = {id(child) for child in romp}
-    call_page: dict[str, int] = {}
-    call_block: dict[str, Any] = {}
-    note_page: dict[str, int] = {}
-    first_block: dict[int, Any] = {}
-    last_block: dict[int, Any] = {}
+    blocks = set()
+    for container in containers:
+        children = list(container)
+        blocks |= {id(child) for child in children}
+        scan.previous.update({id(b): a for a, b in itertools.pairwise(children)})
 
     def walk(box: Any, block: Any, in_notes: bool, page: int) -> None:
         element, tag, children = _compat.box_parts(box)
         if element is not None and id(element) in blocks and not in_notes:
             block = element
-            first_block.setdefault(page, element)
-            last_block[page] = element
+            scan.first_block.setdefault(page, element)
+            scan.last_block[page] = element
         if isinstance(box, FootnoteAreaBox):
             in_notes = True
+        if lines is not None and isinstance(box, lines) and block is not None and not in_notes:
+            scan.last_line[page] = box
         if element is not None and element.get("class") == "voetnoot":
             if tag.endswith("::footnote-call"):
-                call_page[element.get("data-n")] = page
-                call_block[element.get("data-n")] = block
+                scan.call_page[element.get("data-n")] = page
+                scan.call_block[element.get("data-n")] = block
             elif in_notes and tag == element.tag:
-                note_page[element.get("data-n")] = page
+                scan.note_page[element.get("data-n")] = page
         for child in children:
             if isinstance(child, Box):
                 walk(child, block, in_notes, page)
 
     for number, page_box in pages:
         walk(page_box, None, False, number)
+    return scan
 
+
+def footnote_fixes(document: Any, root: Any) -> list[Any]:
+    """Body blocks (children of ``.romp``) to start on a new page so that notes meet their calls."""
+    return _footnote_fixes(_scan(document, root))
+
+
+def _footnote_fixes(scan: _Scan) -> list[Any]:
     # Only the first misplaced note counts: a move changes every page after it.
-    for n, page in sorted(call_page.items(), key=lambda item: item[1]):
-        note = note_page.get(n)
+    for n, page in sorted(scan.call_page.items(), key=lambda item: item[1]):
+        note = scan.note_page.get(n)
         if note == page:
             continue
         # Deferred note: the block at the foot of the call's page pushed it out.
         # Missing or early note: the call's own block moved on without it.
-        target = last_block.get(page) if note is not None and note > page else call_block.get(n)
-        if target is None or target.get("style") or target is first_block.get(page):
+        target = scan.last_block.get(page) if note is not None and note > page else scan.call_block.get(n)
+        if target is None:
+            continue
+        # A heading and an intro line go along with the block they belong to.
+        while (before := scan.previous.get(id(target))) is not None and (
+            before.tag in _HEADINGS or before.get("class") == "inleiding"
+        ):
+            target = before
+        if _has_style(target, _PAGE_BREAK) or target is scan.first_block.get(page):
             continue  # already moved, or nothing to gain: give up on this note
         return [target]
     return []
 
 
+def _hyphen_fixes(scan: _Scan) -> list[Any]:
+    """Paragraphs whose hyphenated word ends a page: they are set without hyphenation."""
+
+    def last_text(box: Any) -> str:
+        text = _compat.box_text(box)
+        if text is not None:
+            return text
+        for child in reversed(_compat.box_parts(box)[2]):
+            if text := last_text(child).rstrip():
+                return text
+        return ""
+
+    fixes = []
+    # (A paragraph's own last line is never hyphenated: only a line that runs on can be.)
+    for _, line in sorted(scan.last_line.items()):
+        element = _compat.box_parts(line)[0]
+        if element is not None and last_text(line).endswith(_HYPHEN) and not _has_style(element, _NO_HYPHENS):
+            fixes.append(element)
+    return fixes
+
+
 def supported_variants() -> tuple[str, ...]:
-    """The PDF variants this WeasyPrint can write (``pdf/ua-1``, ``pdf/a-3b``, …)."""
+    """The PDF variants this WeasyPrint can write (``pdf/ua-1``, ``pdf/a-3b``, …, ``pdf/ua-1+a-2b``)."""
     load_weasyprint()
-    return _compat.pdf_variants()
+    base = _compat.pdf_variants()
+    combined = (name for name, variant in COMBINED_VARIANTS.items() if variant in base)
+    return tuple(sorted([*base, *combined]))
 
 
 def _check_variant(variant: str | None) -> None:
@@ -220,6 +310,28 @@ def _stylesheet(style: HouseStyle) -> Any:
     """The parsed stylesheet of ``style``, parsed once per process."""
     with _lock:
         return _parsed_stylesheet(style)
+
+
+def _variant_stylesheets(style: HouseStyle, variant: str | None) -> list[Any]:
+    """Extra rules for a variant: PDF/A-1 forbids transparency, so no gradient for the rule."""
+    if variant is None or not variant.startswith("pdf/a-1"):
+        return []
+    with _lock:
+        return [_parsed_pdfa1_stylesheet(style)]
+
+
+@functools.cache
+def _parsed_pdfa1_stylesheet(style: HouseStyle) -> Any:
+    from weasyprint import CSS
+
+    return CSS(string=PDFA1_CSS, font_config=_font_config())
+
+
+# A background image is drawn in a transparency group (and the gradient's transparent
+# end as a soft mask): PDF/A-1 allows neither. Its footnote rule is a plain border.
+PDFA1_CSS = """
+@page { @footnote { background-image: none; border-top: 0.5pt solid #000; } }
+"""
 
 
 @functools.cache

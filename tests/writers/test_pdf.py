@@ -215,8 +215,14 @@ def test_metadata_language_tags_and_outline(sample_pdf: bytes) -> None:
 def test_links_external_and_internal(sample_pdf: bytes) -> None:
     reader = pypdf.PdfReader(io.BytesIO(sample_pdf))
     annots = [a.get_object() for a in reader.pages[0]["/Annots"]]
-    assert {a["/A"]["/URI"] for a in annots if "/A" in a} == {"https://www.rijksoverheid.nl"}
-    assert {a["/Dest"] for a in annots if "/Dest" in a} == {"vervolg", "bijlage"}
+    # The body's link, and the colofon's website (a link since issue 11).
+    uris = {a["/A"]["/URI"] for a in annots if "/A" in a}
+    assert uris == {"https://www.rijksoverheid.nl", "https://www.rijksoverheid.nl/bz"}
+    named = {str(a["/Dest"]) for a in annots if isinstance(a.get("/Dest"), pypdf.generic.TextStringObject)}
+    assert named == {"vervolg", "bijlage"}
+    # Each footnote call links to its note (an explicit destination on the note's page).
+    calls = [a for a in annots if str(a.get("/Contents", "")).startswith("Voetnoot")]
+    assert sorted(str(a["/Contents"]) for a in calls) == ["Voetnoot 1", "Voetnoot 2"]
     assert {"stand", "slachtoffers", "vervolg", "bijlage"} <= set(reader.named_destinations)
 
 

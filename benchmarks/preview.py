@@ -1,0 +1,170 @@
+"""``briefing preview``: from a save to the new page in the browser, and the server's memory.
+
+    .venv/bin/python benchmarks/preview.py                   # 10 saves
+    .venv/bin/python benchmarks/preview.py --saves 5 --screenshot docs/preview.png
+
+A copy of the example is previewed with ``briefing preview --no-open``; headless Chromium
+(Debian's ``chromium`` + ``chromium-driver``, driven by Selenium) shows the letter. Each
+save changes one figure in the facts file; the time runs from just before the file is
+written to the moment the page has the new page images decoded and on screen (the
+page's own clock, ``Date.now()``, read back from ``window.briefingPreview.updates``).
+Memory: the server process's resident set (VmRSS, and its peak VmHWM) and the PSS of
+the whole process tree (with the warm PDF worker it keeps for fast rebuilds).
+Prints one Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LETTER = "armenie-azerbeidzjan"
+
+
+def _status(pid: int, key: str) -> float:
+    """A ``/proc/PID/status`` field in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024
+    raise KeyError(key)
+
+
+def _tree(pid: int) -> list[int]:
+    out = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return out
+    for child in children:
+        out += _tree(int(child))
+    return out
+
+
+def _pss(pid: int) -> float:
+    total = 0
+    for p in _tree(pid):
+        try:
+            text = Path(f"/proc/{p}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        total += int(re.search(r"^Pss:\s+(\d+)", text, re.M).group(1))
+    return total / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--saves", type=int, default=10)
+    parser.add_argument("--screenshot", type=Path, help="save a screenshot of the page after the last save")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="the screen's device pixel ratio (2: a high-DPI screen, pages drawn at 2×)")
+    args = parser.parse_args()
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    work = Path(tempfile.mkdtemp(prefix="briefing-preview-"))
+    for folder in ("facts", "templates"):
+        shutil.copytree(ROOT / folder, work / folder)
+    facts = work / "facts" / "_armenie.yaml"  # the letter's figures (shared with the answers)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "briefing.cli", "preview", LETTER, "--no-open", "--port", "0",
+         "--project", str(work)],
+        stdout=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,900", "--hide-scrollbars",
+                     f"--force-device-scale-factor={args.scale}"):
+        options.add_argument(argument)
+    browser = None
+    try:
+        assert server.stdout is not None
+        url = None
+        for line in server.stdout:
+            url = url or (re.search(r"http://127\.0\.0\.1:\d+/\S*", line) or [None])[0]
+            if "wacht op wijzigingen" in line:
+                break
+        builds: list[float] = []  # the server's own "herbouwd in X s" of each save
+
+        def read() -> None:
+            for line in server.stdout:
+                found = re.search(rf"^{LETTER}: .* herbouwd in ([0-9.]+) s", line)
+                if found:
+                    builds.append(float(found.group(1)))
+
+        threading.Thread(target=read, daemon=True).start()
+        browser = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
+        browser.get(url)
+        _wait(browser, "return document.body.dataset.version")
+        rss_start = _status(server.pid, "VmRSS")
+        times = []
+        for n in range(args.saves):
+            seen = browser.execute_script("return window.briefingPreview.updates.length")
+            first = browser.execute_script(
+                "return document.querySelector('#paginas img.blad').getAttribute('src')")
+            text = facts.read_text(encoding="utf-8")
+            old = re.search(r"armeense_soldaten: (\d+)", text).group(1)
+            new = str(int(old) + 1)
+            start = time.time() * 1000
+            facts.write_text(text.replace(f"armeense_soldaten: {old}", f"armeense_soldaten: {new}"), "utf-8")
+            at = _wait(browser, f"""const u = window.briefingPreview.updates.slice({seen})
+                .find(u => u.first && !'{first}'.startsWith(u.first)); return u && u.at""")
+            times.append((at - start) / 1000)
+            print(f"save {n + 1}: {times[-1]:.2f} s", file=sys.stderr)
+            time.sleep(0.3)
+        if args.screenshot:
+            browser.execute_script(  # the highlighted change in view
+                "const m = document.querySelector('.markering'); if (m) m.scrollIntoView({block: 'center'})")
+            time.sleep(0.5)
+            browser.save_screenshot(str(args.screenshot))
+        rss, hwm, pss = _status(server.pid, "VmRSS"), _status(server.pid, "VmHWM"), _pss(server.pid)
+        median = statistics.median(times)
+        print("| measure | value |")
+        print("|---|---|")
+        print(f"| save → page updated in the browser (device pixel ratio {args.scale:g}), median of "
+              f"{len(times)} | {median:.2f} s "
+              f"(range {min(times):.2f}–{max(times):.2f} s; target < 1 s: {'yes' if median < 1 else 'NO'}) |")
+        if builds:
+            print(f"| of which the build (as printed), median | {statistics.median(builds):.2f} s |")
+        load = Path("/proc/loadavg").read_text().split()[0]
+        print(f"| machine load (1 min) at the end | {load} on {os.cpu_count()} cores |")
+        print(f"| server process memory (RSS), after the first build | {rss_start:.0f} MB |")
+        print(f"| server process memory (RSS / peak), after {len(times)} saves "
+              f"| {rss:.0f} MB / {hwm:.0f} MB |")
+        print(f"| whole process tree incl. the warm PDF worker (PSS) | {pss:.0f} MB |")
+    finally:
+        if browser is not None:
+            browser.quit()
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _wait(browser, script: str, timeout: float = 60):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = browser.execute_script(script)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(script)
+        time.sleep(0.01)
+
+
+if __name__ == "__main__":
+    main()

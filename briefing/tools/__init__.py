@@ -1,0 +1,1 @@
+"""Small developer tools (``python -m briefing.tools.<name>``)."""
