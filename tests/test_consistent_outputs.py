@@ -52,7 +52,8 @@ def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def project(built_once: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "project"
     shutil.copytree(built_once, copy)
-    edit(copy / FACTS, "armeense_soldaten: 207", "armeense_soldaten: 210")  # the next build has work
+    # a changed fact: the next build has work
+    edit(copy / FACTS, "armeense_bezetting_jaren: 30", "armeense_bezetting_jaren: 31")
     return copy
 
 
@@ -160,7 +161,7 @@ def test_a_really_full_disk(tmp_path: Path) -> None:
         first = run("build", LETTER, "--project", str(project), "--format", "docx", "--jobs", "1")
         assert first.returncode == 0, first.stderr
         before = state(project)
-        edit(project / FACTS, "armeense_soldaten: 207", "armeense_soldaten: 210")
+        edit(project / FACTS, "armeense_bezetting_jaren: 30", "armeense_bezetting_jaren: 31")
         (mount / "vulsel").write_bytes(b"\0" * 1024 * 8)
         while True:  # fill the disk to the last few kilobytes
             try:

@@ -177,7 +177,7 @@ class _BodyWriter:
                 # with its trailing space when it fits a line: a line that ends just at that
                 # space before a link is taken as too wide and broken after its first word
                 # (upstream #1614; "Kennis" alone on a line, the rest on the next).
-                out.append(Markup("{}<span> </span>").format(node.text[:-1]))
+                out.append(Markup("{}<span> </span>").format(breakable(node.text[:-1])))
             else:
                 out.append(write(self, node))
         return Markup("").join(out)
