@@ -693,8 +693,29 @@ class _Repair:
                 continue
             if self.is_element(kid) and kid.S == "/LI":
                 self._body(kid)
+                self._label(kid)
             items.append(kid)
         self.set_kids(element, items)
+
+    def _label(self, item: Any) -> None:
+        """An item without ``Lbl`` whose marker is its first paragraph's ``::before``
+        (the house style sets markers so, at the margin): that becomes its ``Lbl``."""
+        kids = [kid for kid in self.kids(item) if self.is_element(kid)]
+        if any(kid.S == "/Lbl" for kid in kids):
+            return
+        node = next((kid for kid in kids if kid.S == "/LBody"), None)
+        for _ in range(3):  # LBody > P > the marker
+            if node is None:
+                return
+            first = next((kid for kid in self.kids(node) if self.is_element(kid)), None)
+            info = self.info(first) if first is not None else None
+            if info is not None and info.tag.endswith("::before"):
+                self.set_kids(node, [kid for kid in self.kids(node) if kid is not first])
+                first.S = self.pikepdf.Name.Lbl
+                first.P = item
+                self.set_kids(item, [first, *self.kids(item)])
+                return
+            node = first
 
     def _body(self, item: Any) -> Any:
         """The item's ``LBody``, made from everything but its ``Lbl`` when missing."""
