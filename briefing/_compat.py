@@ -452,6 +452,16 @@ def template_place() -> tuple[str | None, int | None]:
     return None, None
 
 
+def jsonschema_required(message: str, missing: list[str]) -> list[str]:
+    """The missing keys one jsonschema ``required`` error is about.
+
+    jsonschema reports each missing key as its own error, naming it in English ("'datum' is
+    a required property"); when that wording changes, the first missing key is reported
+    (one message too few at worst, never a wrong key)."""
+    named = [key for key in missing if repr(key) in message]
+    return named or missing[:1]
+
+
 def yaml_message(problem: str) -> tuple[str, str | None] | None:
     """The Dutch (message, hint) for PyYAML's ``problem`` text, or None if it is not known.
 
