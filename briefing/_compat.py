@@ -336,6 +336,33 @@ def undefined_class() -> type:
     return _Undefined
 
 
+def lorem_ipsum(n: int, html: bool, min: int, max: int) -> str:
+    """Jinja's ``lipsum()`` (its function lives in ``jinja2.utils``). Guard: without it, plain
+    placeholder words, which a Kamerbrief never keeps anyway."""
+    try:
+        from jinja2.utils import generate_lorem_ipsum
+    except ImportError:
+        return "\n\n".join(["lorem ipsum dolor sit amet"] * n)
+    return generate_lorem_ipsum(n, html, min, max)
+
+
+def template_depth(environment: Any) -> int:
+    """How many of ``environment``'s templates are rendering inside each other right now:
+    the frames of their compiled ``root`` functions on this thread's stack. Guard: where
+    frames cannot be read, 0 (the render's time and memory limits still hold)."""
+    import sys
+
+    getframe = getattr(sys, "_getframe", None)
+    if getframe is None:
+        return 0
+    depth, frame = 0, getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "root" and frame.f_globals.get("environment") is environment:
+            depth += 1
+        frame = frame.f_back
+    return depth
+
+
 # Jinja's English messages, read to give the author a Dutch one. Guard: a message that
 # no longer matches keeps Jinja's own text (with the line): plainer, never wrong.
 # tests/test_compat.py checks each against the installed Jinja.
@@ -391,6 +418,10 @@ YAML_MESSAGES: dict[str, tuple[str, str | None]] = {
     ),
     "found undefined alias": ("onbekende verwijzing (alias)", "definieer eerst het anker met &naam"),
     "found unhashable key": ("een sleutel moet een naam zijn, geen lijst of mapping", None),
+    "but found another document": (
+        "een briefbestand bevat één YAML-document; hier begint een tweede ('---')",
+        "haal de regel '---' en wat erna komt weg, of zet het in een eigen bestand",
+    ),
     "expected <document start>, but found '<block mapping start>'": (
         "onverwacht inspringen", "begin de sleutels bovenaan zonder spaties",
     ),
@@ -419,6 +450,16 @@ def template_place() -> tuple[str | None, int | None]:
     except Exception:  # a Python or Jinja without these internals
         pass
     return None, None
+
+
+def jsonschema_required(message: str, missing: list[str]) -> list[str]:
+    """The missing keys one jsonschema ``required`` error is about.
+
+    jsonschema reports each missing key as its own error, naming it in English ("'datum' is
+    a required property"); when that wording changes, the first missing key is reported
+    (one message too few at worst, never a wrong key)."""
+    named = [key for key in missing if repr(key) in message]
+    return named or missing[:1]
 
 
 def yaml_message(problem: str) -> tuple[str, str | None] | None:

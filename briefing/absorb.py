@@ -333,7 +333,10 @@ class _Work:
         from briefing.render import render_traced
 
         self.facts = load_letter(self.base, self.base / letter_rel)
-        self.trace: Trace = render_traced(self.facts, self.base)
+        from briefing import limits
+
+        # Bounded as a build's render is (time, memory): the template is the user's code.
+        self.trace: Trace = limits.run_limited(render_traced, self.facts, self.base)
         from dataclasses import replace
 
         self.letter: Letter = number(parse(self.trace.markdown, replace(self.facts.meta, concept=draft)))

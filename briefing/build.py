@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from briefing import huisstijl, outputs, parallel, placeholders, snapshot
+from briefing import huisstijl, limits, outputs, parallel, placeholders, snapshot
 from briefing.errors import (
     BriefingError,
     InputError,
@@ -85,11 +85,16 @@ def resolve_letters(project: Path, letters: Sequence[str | Path] | None) -> list
     for item in letters:
         text = str(item)
         path = Path(text)
-        if path.suffix in (".yaml", ".yml") or path.exists():
-            candidate = path if path.is_absolute() or path.exists() else project / path
-        else:
-            candidate = project / "facts" / f"{text}.yaml"
-        if not candidate.is_file():
+        try:
+            if path.suffix in (".yaml", ".yml") or path.exists():
+                candidate = path if path.is_absolute() or path.exists() else project / path
+            else:
+                candidate = project / "facts" / f"{text}.yaml"
+            found = candidate.is_file()
+        except OSError:  # a name the system cannot even look up (too long)
+            found = False
+        if not found:
+            text = text if len(text) <= 80 else text[:77] + "…"
             known = ", ".join(p.stem for p in letter_files(project)) or "geen"
             raise UsageError(f"onbekende brief '{text}' (bekende brieven: {known})")
         out.append(candidate.resolve())
@@ -108,7 +113,9 @@ def prepare(project: Path, path: Path, draft: bool = False) -> Prepared:
     from briefing.parts import assemble, split
 
     facts = load_letter(project, path)
-    markdown = assemble(render_letter(facts, project), facts, project)
+    # In a process of its own, bounded in time and memory: a template is code the user wrote.
+    rendered = limits.run_limited(render_letter, facts, project, file=_rel(facts.template, project))
+    markdown = assemble(rendered, facts, project)
     try:
         letter = number(split(parse(markdown, replace(facts.meta, concept=draft))))
     except TemplateError as exc:
@@ -171,6 +178,7 @@ def build(
     output = root / "output"
     results: list[BuildResult] = []
     problems: list[InputError] = []
+    outputs.check_state(output)
     with outputs.project_lock(output):
         job = _Job(root, style, output, tuple(formats), draft, force, pdf_variant)
         for outcome in _build_all(job, paths, jobs, progress):
@@ -201,7 +209,7 @@ def _build_one(
 ) -> BuildResult:
     start = time.perf_counter()
     name = path.stem
-    manifest = outputs.Manifest(output, name)
+    manifest = outputs.Manifest(output, name, ignore_damage=force)
     targets = {fmt: output / f"{name}.{fmt}" for fmt in formats}
     digest = digest or _inputs_digest(root, path, style, formats, draft, pdf_variant)
     if not force and _unchanged(manifest, digest, targets.values()):
@@ -209,16 +217,14 @@ def _build_one(
 
     prepared = prepare(root, path, draft)
     docx = targets.get("docx")
-    kept: list[Path] = []
-    if docx is not None and outputs.edited_since_build(docx, manifest):
-        if not force:
-            raise InputError(
-                f"{docx.name} is bewerkt sinds briefing het schreef; het bestand is niet overschreven",
-                file=docx.relative_to(root),
-                hint=f"neem de bewerkingen over in de bronnen met: briefing absorb {name} --apply; "
-                "of bouw opnieuw met --force (de bewerkte versie wordt dan eerst bewaard)",
-            )
-        kept.append(outputs.keep_copy(docx))
+    edited = docx is not None and outputs.edited_since_build(docx, manifest)
+    if edited and not force:
+        raise InputError(
+            f"{docx.name} is bewerkt sinds briefing het schreef; het bestand is niet overschreven",
+            file=docx.relative_to(root),
+            hint=f"neem de bewerkingen over in de bronnen met: briefing absorb {name} --apply; "
+            "of bouw opnieuw met --force (de bewerkte versie wordt dan eerst bewaard)",
+        )
 
     # With a pool, the PDF is made in a worker while this process makes the rest.
     pdf = None
@@ -241,22 +247,28 @@ def _build_one(
         data["docx"] = with_page_count(data["docx"], pages)
         if redline is not None:
             redline = (redline[0], with_page_count(redline[1], pages))
-    for fmt, blob in data.items():
-        outputs.write_atomic(targets[fmt], blob)
-    written = [targets[f] for f in formats]
-    if redline is not None:
-        outputs.write_atomic(*redline)
-        written.append(redline[0])
-    files = dict(manifest.data.get("files", {}))
-    files.update({targets[fmt].name: outputs.sha256(blob) for fmt, blob in data.items()})
     said = dict(manifest.data.get("said", {}))
     if "docx" in data:
         from briefing.docx_read import read_docx, signature
 
         said[targets["docx"].name] = signature(read_docx(data["docx"]))
-    manifest.save(digest, files, said)
-    snapshot.save(output, name, prepared.letter, snapshot.letter_facts(prepared.facts),
-                  built_sources(root, path, style))
+    # All of the letter's files change together, or none does (a full disk, a kill).
+    kept: list[Path] = []
+    with outputs.Transaction(output, name) as transaction:
+        if edited:  # --force: the edited DOCX is kept aside, only if the build succeeds
+            kept.append(transaction.stage_copy(docx))
+        for fmt, blob in data.items():
+            transaction.stage(targets[fmt], blob)
+        written = [targets[f] for f in formats]
+        if redline is not None:
+            transaction.stage(*redline)
+            written.append(redline[0])
+        files = dict(manifest.data.get("files", {}))
+        files.update({targets[fmt].name: outputs.sha256(blob) for fmt, blob in data.items()})
+        manifest.save(digest, files, said, transaction)
+        snapshot.save(output, name, prepared.letter, snapshot.letter_facts(prepared.facts),
+                      built_sources(root, path, style), transaction)
+        transaction.commit()
     return BuildResult(name, tuple(written), False, tuple(kept), time.perf_counter() - start)
 
 
@@ -377,6 +389,8 @@ def _build_all(
         if isinstance(outcome, BriefingError) and not isinstance(outcome, Problems | InputError):
             raise outcome
 
+    for path in paths:  # a build cut short (killed while renaming its files) is finished first
+        outputs.recover(job.output, path.stem)
     digests = {path: job.digest(path) for path in paths}
     todo = [path for path in paths if job.needs_build(path, digests[path])]
     for path in paths:

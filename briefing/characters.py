@@ -1,9 +1,12 @@
-"""Characters that cannot appear in a DOCX, found where they enter: facts and templates.
+"""Characters that cannot appear in a letter, found where they enter: facts and templates.
 
 A DOCX is XML 1.0, which has no place for most control characters (``\\x0b`` from a
 copied Word line break, ``\\x1b`` from a terminal, NUL), lone surrogates or U+FFFE
 and U+FFFF. lxml refuses them deep inside the DOCX writer; briefing finds them in
-the file they were typed in, so the author hears where (file, line, column).
+the file they were typed in, so the author hears where (file, line, column). The
+Unicode line and paragraph separators (U+2028, U+2029) and NEL (U+0085) are refused
+too: they are line breaks to some programs and not to others (WeasyPrint crashes on a
+space before U+2029), so the two formats could not say the same.
 """
 
 from __future__ import annotations
@@ -18,13 +21,16 @@ from briefing.errors import InputError
 __all__ = ["check", "describe", "find_invalid"]
 
 # Everything XML 1.0 does not allow: C0 controls except tab, LF and CR; surrogates; FFFE/FFFF.
-INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x85\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 _NAMES = {
     "\x00": "NUL",
     "\x0b": "verticale tab: een regeleinde uit Word?",
     "\x0c": "pagina-einde",
     "\x1b": "escape",
+    "\x85": "regeleinde (NEL)",
+    "\u2028": "regelscheiding: een regeleinde uit een ander programma?",
+    "\u2029": "alineascheiding: een alinea-einde uit een ander programma?",
 }
 
 

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
+import io
 import os
+import re
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,11 +23,45 @@ from briefing.errors import BriefingError, InputError, OutputError, Problems, Us
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
 
+# argparse's own messages, in Dutch (its usage line and its errors for bad usage).
+_ARGPARSE_MESSAGES = (
+    (re.compile(r"^unrecognized arguments: (.*)$"), "onbekende argumenten: {0}"),
+    (re.compile(r"^the following arguments are required: (.*)$"), "dit ontbreekt nog: {0}"),
+    (re.compile(r"^argument (\S+): invalid choice: (.*) \(choose from (.*)\)$"),
+     "{0}: ongeldige keuze {1} (kies uit {2})"),
+    (re.compile(r"^argument (\S+): expected one argument$"), "{0} verwacht een waarde"),
+    (re.compile(r"^argument (\S+): invalid (\w+) value: (.*)$"), "{0}: ongeldige waarde {2}"),
+    (re.compile(r"^argument (\S+): ignored explicit argument (.*)$"), "{0}: onverwachte waarde {1}"),
+    (re.compile(r"^ambiguous option: (\S+) could match (.*)$"), "optie {0} is niet eenduidig: {1}"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage line and error messages in Dutch; exit status 2 as before."""
+
+    def format_usage(self) -> str:
+        return re.sub(r"^usage: ", "gebruik: ", super().format_usage())
+
+    def format_help(self) -> str:
+        text = re.sub(r"^usage: ", "gebruik: ", super().format_help())
+        text = text.replace("\npositional arguments:\n", "\nargumenten:\n")
+        text = text.replace("\noptions:\n", "\nopties:\n")
+        return text.replace("show this help message and exit", "toon deze hulp en stop")
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        for pattern, dutch in _ARGPARSE_MESSAGES:
+            if match := pattern.match(message):
+                message = dutch.format(*match.groups())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: fout: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="briefing", description="Kamerbrieven uit feiten (YAML) en een sjabloon (Jinja2 → Markdown)."
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     def with_project(p: argparse.ArgumentParser) -> None:
         p.add_argument("--project", type=Path, default=Path("."), help="projectmap (standaard: hier)")
@@ -77,8 +115,66 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Stdout(io.TextIOBase):
+    """Standard output that cannot crash a command: a write that fails (a full disk, a
+    closed stream) is remembered, and :func:`main` reports it once, as GNU tools do."""
+
+    def __init__(self, stream: io.TextIOBase | None) -> None:
+        self.stream = stream
+        self.error: OSError | None = None
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return self.stream is not None and self.error is None and self.stream.isatty()
+
+    def write(self, text: str) -> int:
+        if self.error is None:
+            try:
+                if self.stream is None:  # started with stdout closed (briefing … >&-)
+                    raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+                self.stream.write(text)
+            except OSError as exc:
+                self.error = exc
+            except ValueError:  # closed from within
+                self.error = OSError(errno.EBADF, os.strerror(errno.EBADF))
+        return len(text)
+
+    def flush(self) -> None:
+        if self.error is None and self.stream is not None:
+            try:
+                self.stream.flush()
+            except OSError as exc:
+                self.error = exc
+            except ValueError:
+                pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status.
+
+    A failure to write standard output (``>/dev/full``, a closed stream) does not turn
+    a command's success into a traceback: it is one line on stderr and exit status 1.
+    A reader that stops early (``briefing diff … | head``) is no failure.
+    """
+    stdout = sys.stdout
+    guarded = _Stdout(stdout)
+    sys.stdout = guarded
+    try:
+        status = _main(argv)
+        guarded.flush()
+    finally:
+        sys.stdout = stdout
+    if guarded.error is not None and guarded.error.errno != errno.EPIPE:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            reason = guarded.error.strerror or str(guarded.error)
+            print(f"briefing: kan niet naar de standaarduitvoer schrijven: {reason}", file=sys.stderr)
+        return max(status, EXIT_INPUT) if status != EXIT_USAGE else status
+    return status
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or bad usage (2)
@@ -111,6 +207,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except BriefingError as exc:
         print(f"fout: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:  # the system refused something (a name too long, a device gone): no traceback
+        where = f"{exc.filename}: " if exc.filename and len(str(exc.filename)) < 300 else ""
+        print(f"fout: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_INPUT
     return EXIT_USAGE
 
@@ -241,7 +341,28 @@ def run() -> None:
     is flushed, the process ends without tearing the interpreter down: freeing every
     object of WeasyPrint, Babel and Jinja one by one takes 0.1–0.2 s per command.
     """
-    status = main()
+    for fd in (0, 1, 2):  # a stream started closed (briefing … >&-): its number must not go
+        try:               # to the first file the command opens (a lock, an output)
+            os.fstat(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_RDWR), fd)
+    stopped: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        # SIGTERM (timeout, a service manager) and SIGHUP (the terminal closed) end the
+        # command as Ctrl-C does: through its clean-up, so no worker outlives it.
+        stopped.append(signum)
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(getattr(signal, name), stop)
+    try:
+        status = main()
+    except KeyboardInterrupt:
+        status = 128 + (stopped[0] if stopped else signal.SIGINT)
     from briefing import parallel
 
     # The workers first (multiprocessing's exit handler would wait for them); all our
@@ -250,7 +371,7 @@ def run() -> None:
     if not _compat.run_exit_handlers():  # not this Python: exit the usual (slower) way
         sys.exit(status)
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe (briefing … | head)
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # a closed pipe, a closed stream
             stream.flush()
     os._exit(status)
 

@@ -34,8 +34,12 @@ def _als_datum(waarde: object, functie: str) -> date:
     raise TypeError(f"{functie} verwacht een datum (JJJJ-MM-DD), kreeg {waarde!r}")
 
 
-def _jaar_verschoven(d: date, jaren: int) -> date:
-    """The same day `jaren` years later (or earlier); 29 February becomes 28 February."""
+def _jaar_verschoven(d: date, jaren: int) -> date | None:
+    """The same day `jaren` years later (or earlier); 29 February becomes 28 February.
+
+    None beyond the calendar (before year 1, after 9999): the window has no end there."""
+    if not 1 <= d.year + jaren <= 9999:
+        return None
     try:
         return d.replace(year=d.year + jaren)
     except ValueError:
@@ -44,12 +48,14 @@ def _jaar_verschoven(d: date, jaren: int) -> date:
 
 def _in_verleden(d: date, brief_datum: date) -> bool:
     """L − 1 year < d < L: written with `jl.`."""
-    return _jaar_verschoven(brief_datum, -1) < d < brief_datum
+    begin = _jaar_verschoven(brief_datum, -1)
+    return (begin is None or begin < d) and d < brief_datum
 
 
 def _in_toekomst(d: date, brief_datum: date) -> bool:
     """L < d < L + 1 year: written with `a.s.`."""
-    return brief_datum < d < _jaar_verschoven(brief_datum, 1)
+    eind = _jaar_verschoven(brief_datum, 1)
+    return brief_datum < d and (eind is None or d < eind)
 
 
 def _relatief(begin: date, eind: date, brief_datum: date | None, relatief: bool, functie: str) -> str | None:
@@ -146,15 +152,24 @@ def periode(
 # --- numbers -----------------------------------------------------------------------------------
 
 
+_CIJFERS = 21  # digits before the decimal point: procent's ×100 and a decimal stay within Decimal's 28
+_GROOTSTE = Decimal(10) ** _CIJFERS
+
+
 def _als_getal(waarde: object, functie: str) -> Decimal:
     """An int, float or Decimal as an exact Decimal (a float by its shortest repr)."""
     if isinstance(waarde, bool) or not isinstance(waarde, numbers.Real | Decimal):
         raise TypeError(f"{functie} verwacht een getal, kreeg {waarde!r}")
     if isinstance(waarde, numbers.Integral):
-        return Decimal(int(waarde))
-    getal_ = waarde if isinstance(waarde, Decimal) else Decimal(repr(float(waarde)))
+        getal_ = Decimal(int(waarde)) if abs(int(waarde)) < 10**4000 else Decimal("Infinity")
+    else:
+        getal_ = waarde if isinstance(waarde, Decimal) else Decimal(repr(float(waarde)))
     if not getal_.is_finite():
         raise ValueError(f"{functie} verwacht een eindig getal, kreeg {waarde!r}")
+    if abs(getal_) >= _GROOTSTE:  # beyond what Decimal rounds exactly (28 digits)
+        cijfers = len(str(abs(int(getal_)))) if getal_.is_finite() else "duizenden"
+        raise ValueError(f"{functie}: een getal van {cijfers} cijfers is te groot voor een brief "
+                         f"(hoogstens {_CIJFERS} cijfers voor de komma)")
     return getal_ if getal_ else Decimal(0)  # no "-0"
 
 

@@ -25,6 +25,12 @@ from briefing.model import Afzender, Meta, Ondertekenaar
 __all__ = ["LetterFacts", "letter_files", "load_letter", "shared_files"]
 
 DEFAULT_AANHEF = "Geachte voorzitter,"
+# Limits that keep a hostile or mistaken file from exhausting time or memory. A real
+# letter is far below them: the largest example is about 200 values, 4 levels deep.
+MAX_DEPTH = 50  # levels of nesting, counted through aliases
+MAX_VALUES = 100_000  # values once every alias (*naam) is expanded
+MAX_DIGITS = 25  # digits of a whole number (the number filters work up to 10^21)
+MAX_BYTES = 5_000_000  # a facts file (a letter with a 2,000-row table: about 0.15 MB)
 SUFFIXES = (".yaml", ".yml")
 # Names the template environment defines as functions; a fact of that name would hide them.
 RESERVED = frozenset({"brief", "ref", "periode", "antwoord"})
@@ -82,6 +88,34 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self.file = file
         self.problems: list[FactsError] = []
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        # PyYAML composes recursively: 300 levels of [[[…]]] end in a RecursionError.
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise FactsError(
+                    f"de gegevens zijn dieper genest dan {MAX_DEPTH} niveaus", self.file, mark.line + 1,
+                    mark.column + 1, hint="een brief heeft zelden meer dan een paar niveaus nodig",
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int | str:
+        digits = sum(c.isdigit() for c in node.value)
+        if digits > MAX_DIGITS:
+            self.problems.append(
+                FactsError(
+                    f"een getal van {digits} cijfers is te groot voor een brief", self.file,
+                    node.start_mark.line + 1, node.start_mark.column + 1,
+                    hint=f"hoogstens {MAX_DIGITS} cijfers; is het een code, zet die tussen aanhalingstekens",
+                )
+            )
+            return str(node.value)
+        return super().construct_yaml_int(node)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, yaml.MappingNode):
@@ -121,6 +155,61 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
+def _check_size(root: yaml.Node, file: str) -> None:
+    """Refuse aliases that refer to themselves, and data that aliases blow up beyond the limits.
+
+    ``a: &a [1, *a]`` has no end; nine levels of nine aliases each (a "billion laughs")
+    is a few lines that expand to 387 million values. Both are found on the parsed nodes,
+    before any value is built, in time proportional to the file.
+    """
+    size: dict[int, int] = {}  # expanded number of values below a node, by id
+    depth: dict[int, int] = {}
+    active: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            active.discard(key)
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
+            mark = node.start_mark
+            if size[key] > MAX_VALUES:
+                raise FactsError(
+                    f"de verwijzingen (*naam) maken de gegevens te groot: meer dan {MAX_VALUES:,} waarden"
+                    .replace(",", "."), file, mark.line + 1, mark.column + 1,
+                    hint="gebruik minder verwijzingen naar verwijzingen",
+                )
+            if depth[key] > MAX_DEPTH:
+                raise FactsError(
+                    f"de gegevens zijn (via verwijzingen) dieper genest dan {MAX_DEPTH} niveaus",
+                    file, mark.line + 1, mark.column + 1,
+                )
+            continue
+        if key in size:
+            continue
+        if key in active:
+            mark = node.start_mark
+            raise FactsError(
+                "een verwijzing (*naam) verwijst naar zichzelf", file, mark.line + 1, mark.column + 1,
+                hint="een anker (&naam) kan niet binnen zijn eigen waarde gebruikt worden",
+            )
+        active.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in size)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
 
 def _display(path: Path, project: Path) -> Path:
     """A path as the user knows it: relative to the project where possible."""
@@ -133,6 +222,9 @@ def _display(path: Path, project: Path) -> Path:
 def _read_yaml(path: Path, shown: Path) -> tuple[Any, dict[str, int], list[FactsError]]:
     """Parse one YAML file: its data, the line of every key path, and soft problems."""
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise FactsError(f"het bestand is te groot: meer dan {MAX_BYTES // 1_000_000} MB", shown,
+                             hint="zet grote gegevens niet in een brief")
         raw = path.read_bytes()
     except OSError as exc:
         raise FactsError(f"kan het bestand niet lezen: {exc.strerror or exc}", shown) from None
@@ -156,6 +248,8 @@ def _read_yaml(path: Path, shown: Path) -> tuple[Any, dict[str, int], list[Facts
         ) from None
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_size(node, str(shown))
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(exc, shown, text) from None
@@ -260,6 +354,9 @@ def load_letter(project: Path, letter_file: Path) -> LetterFacts:
     project = Path(project)
     path = Path(letter_file)
     shown = _display(path, project)
+    outside = _outside(path, project)
+    if outside is not None:
+        raise outside
     data, lines, problems = _read_yaml(path, shown)
 
     if data is None:
@@ -328,14 +425,59 @@ def _check_fact_names(data: dict[Any, Any], lines: dict[str, int], shown: Path) 
     for key in data:
         if not isinstance(key, str):
             yield FactsError(
-                f"de naam van een feit moet tekst zijn, niet {schema.kind_of(key)} ({key!r})",
-                shown, lines.get(str(key)), hint="begin de naam met een letter",
+                f"de naam van een feit moet tekst zijn, niet {schema.kind_of(key)} ({_as_written(key)})",
+                shown, _key_line(key, lines), hint="begin de naam met een letter",
             )
         elif key in RESERVED and key != "brief":
             yield FactsError(
                 f"'{key}' is de naam van een sjabloonfunctie en kan geen feit zijn", shown, lines.get(key),
                 hint="kies een andere naam",
             )
+
+
+def _as_written(key: Any) -> str:
+    """A key as YAML spells it: ``2022-01-01``, ``null``, ``true`` (not Python's repr)."""
+    if isinstance(key, date):
+        return key.isoformat()
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return str(key).lower()
+    return str(key)
+
+
+def _key_line(key: Any, lines: dict[str, int]) -> int | None:
+    """The line of a top-level key that YAML read as something other than text
+    (``null:``, ``true:``, ``2022-01-01:``, ``12:``), found by reading each key as YAML does."""
+    if str(key) in lines:
+        return lines[str(key)]
+    for written, line in lines.items():
+        if written and "." not in written:
+            try:
+                value = yaml.safe_load(written)
+            except yaml.YAMLError:
+                continue
+            if type(value) is type(key) and value == key:
+                return line
+    return None
+
+
+def _outside(file: Path, project: Path) -> FactsError | None:
+    """The problem with a facts file that is (or links to) a file outside the project's facts/.
+
+    Nothing outside the project is read: a link ``facts/_x.yaml`` → ``/etc/…`` would print
+    that file's contents into a letter (templates are refused the same way)."""
+    folder = (project / "facts").resolve()
+    if file.resolve().is_relative_to(folder):
+        return None
+    try:
+        shown = file.absolute().relative_to(project.absolute())  # the link, not its target
+    except ValueError:
+        shown = file
+    return FactsError(
+        f"'{file.name}' ligt buiten facts/ (of verwijst daarnaar)", shown,
+        hint="kopieer het bestand naar facts/ in plaats van ernaar te verwijzen",
+    )
 
 
 def _load_shared(project: Path) -> tuple[dict[str, Any], dict[str, Path], list[FactsError]]:
@@ -358,6 +500,10 @@ def _load_shared(project: Path) -> tuple[dict[str, Any], dict[str, Path], list[F
                            hint=f"ook in {_display(files[name], project).as_posix()}")
             )
             continue
+        outside = _outside(file, project)
+        if outside is not None:
+            problems.append(outside)
+            continue
         try:
             data, _, soft = _read_yaml(file, shown)
         except FactsError as exc:
@@ -375,7 +521,11 @@ def _template(project: Path, sjabloon: str, shown: Path, line: int | None) -> tu
     relative = PurePosixPath(sjabloon)
     path = folder / relative
     outside = relative.is_absolute() or ".." in relative.parts
-    if not outside and path.is_file():
+    try:
+        exists = path.is_file()
+    except OSError:  # a name the system cannot look up (too long): it does not exist
+        exists = False
+    if not outside and exists:
         if path.resolve().is_relative_to(folder.resolve()):
             return path, None
         outside = True  # a link to somewhere else

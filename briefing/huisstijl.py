@@ -9,10 +9,13 @@ licensed Rijksoverheid fonts).
 from __future__ import annotations
 
 import difflib
+import functools
+import math
 import re
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from struct import error as struct_error
 
 from briefing.errors import FactsError
 from briefing.model import Meta
@@ -158,7 +161,13 @@ def load(project: Path) -> HouseStyle:
         raise FactsError(f"kan het bestand niet lezen: {exc.strerror or exc}", shown) from None
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except RecursionError:
+        raise FactsError("ongeldig TOML: lijsten of tabellen zijn te diep genest", shown,
+                         _deepest_line(text)) from None
+    except ValueError as exc:
+        if not isinstance(exc, tomllib.TOMLDecodeError):  # a number of thousands of digits
+            raise FactsError("ongeldig TOML: een getal met te veel cijfers", shown,
+                             _line_matching(text, re.compile(r"\d{26}"))) from None
         where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
         line, column = (int(where[1]), int(where[2])) if where else (None, None)
@@ -186,10 +195,123 @@ def load(project: Path) -> HouseStyle:
         values["font_pdf_files"] = tuple(str((project / f).resolve()) for f in values["font_pdf_files"])
     for key in ("logo", "logo_png", "font_pdf_files"):
         for file in (values[key],) if isinstance(values.get(key), str) else values.get(key, ()):
-            if not Path(file).is_file():
+            try:
+                exists = Path(file).is_file()
+            except OSError:  # a name the system cannot look up (too long)
+                exists = False
+            if not exists:
                 raise FactsError(f"bestand '{_relative(Path(file), project)}' van '{key}' bestaat niet",
                                  shown, _line_of(text, key), hint="paden zijn ten opzichte van de projectmap")
+    validate(values, project, text)
     return replace(defaults, **values)
+
+
+# --------------------------------------------------------------------------- sane values and files
+
+# The range of each number a project may set: sizes in points, lengths in millimetres.
+_RANGES: dict[str, tuple[float, float]] = {
+    **dict.fromkeys(("body_size", "address_size", "small_size", "footnote_size", "woordmerk_size"), (4, 72)),
+    **dict.fromkeys(("body_leading", "address_leading", "small_leading", "footnote_leading"), (4, 144)),
+    **dict.fromkeys(("page_width", "page_height"), (100, 1000)),
+    **dict.fromkeys(("margin_left", "margin_top", "margin_bottom", "colofon_left"), (0, 500)),
+    "address_height": (0, 500),
+    **dict.fromkeys(("text_width", "colofon_width"), (10, 1000)),
+    **dict.fromkeys(("logo_width", "logo_height"), (1, 200)),
+    "footnote_indent": (0, 50),
+}
+MAX_PIXELS = 50_000_000  # a logo image: 50 megapixels is far beyond any print size
+MAX_FILE = 20 << 20  # bytes of a logo or font file
+
+
+def validate(values: dict[str, object], project: Path, text: str) -> None:
+    """Raise :class:`FactsError` at the ``briefing.toml`` line of a number outside its sane
+    range, a house-style file outside the project (or the package's own assets), or a file
+    that is not what it claims: a logo that does not decode as an image (within
+    ``MAX_PIXELS``), an SVG that is not SVG, a font file that is not a font."""
+    shown = "briefing.toml"
+    for key, value in values.items():
+        if key in _RANGES and isinstance(value, int | float):
+            low, high = _RANGES[key]
+            if not (math.isfinite(value) and low <= value <= high):
+                raise FactsError(
+                    f"huisstijl-instelling '{key}' = {value} ligt niet tussen {low:g} en {high:g}",
+                    shown, _line_of(text, key),
+                    hint="maten in punten (pt) of millimeters (mm), zoals in de standaardhuisstijl",
+                )
+    roots = (project.resolve(), ASSETS.resolve())
+    for key in ("logo", "logo_png", "font_pdf_files"):
+        files = (values[key],) if isinstance(values.get(key), str) else values.get(key, ())
+        for file in map(Path, files):  # type: ignore[arg-type]
+            line = _line_of(text, key)
+            name = _relative(file, project)
+            if not any(file.resolve().is_relative_to(root) for root in roots):
+                raise FactsError(f"bestand '{name}' van '{key}' ligt buiten de projectmap", shown, line,
+                                 hint="zet het bestand in de projectmap, bijvoorbeeld in huisstijl/")
+            problem = _file_problem(key, file)
+            if problem is not None:
+                raise FactsError(f"bestand '{name}' van '{key}' {problem}", shown, line)
+
+
+def _file_problem(key: str, file: Path) -> str | None:
+    """What is wrong with a logo or font file, or None (remembered per file version)."""
+    try:
+        stat = file.stat()
+    except OSError as exc:
+        return f"is niet te lezen ({exc.strerror or exc})"
+    return _checked_file(key, str(file.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _checked_file(key: str, file: str, size: int, mtime: int) -> str | None:
+    if size > MAX_FILE:
+        return f"is te groot ({size >> 20} MB; hoogstens {MAX_FILE >> 20} MB)"
+    if key == "font_pdf_files":
+        return _font_problem(Path(file))
+    if Path(file).suffix.lower() == ".svg":
+        return _svg_problem(Path(file))
+    return _image_problem(Path(file))
+
+
+def _svg_problem(file: Path) -> str | None:
+    from xml.etree import ElementTree
+
+    try:
+        root = ElementTree.fromstring(file.read_bytes())  # expat refuses entity bombs
+    except (ElementTree.ParseError, OSError, ValueError) as exc:
+        return f"is geen leesbare SVG ({exc})"
+    if not (root.tag == "svg" or root.tag.endswith("}svg")):
+        return f"is geen SVG-afbeelding (het begint met <{root.tag.rsplit('}', 1)[-1]}>)"
+    return None
+
+
+def _image_problem(file: Path) -> str | None:
+    from PIL import Image  # Pillow: a WeasyPrint dependency
+
+    try:
+        with Image.open(file) as image:
+            if image.format not in ("PNG", "JPEG", "GIF", "BMP", "TIFF"):
+                return f"is geen PNG- of JPEG-afbeelding (maar {image.format})"
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                return f"is te groot ({width} × {height} beeldpunten)"
+            image.load()  # decodes every pixel: a truncated file fails here
+    except Image.DecompressionBombError:
+        return "is te groot (te veel beeldpunten)"
+    except (OSError, ValueError, SyntaxError) as exc:
+        return f"is geen leesbare afbeelding ({exc})"
+    return None
+
+
+def _font_problem(file: Path) -> str | None:
+    from fontTools.ttLib import TTFont, TTLibError  # fontTools: a WeasyPrint dependency
+
+    try:
+        with TTFont(str(file), lazy=True, fontNumber=0) as font:
+            font["name"]  # reading a table parses it
+            font["cmap"]
+    except (TTLibError, OSError, KeyError, ValueError, AssertionError, struct_error) as exc:
+        return f"is geen lettertypebestand (TTF, OTF, WOFF) ({exc})"
+    return None
 
 
 _KIND_NAMES = {"number": "een getal", "text": "een tekst", "texts": "een lijst van teksten"}
@@ -209,6 +331,21 @@ def _fits(value: object, kind: str) -> bool:
     if kind == "texts":
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     return isinstance(value, str)
+
+
+def _line_matching(text: str, pattern: re.Pattern[str]) -> int | None:
+    for number, line in enumerate(text.splitlines(), 1):
+        if pattern.search(line):
+            return number
+    return None
+
+
+def _deepest_line(text: str) -> int | None:
+    """The line that opens the most brackets (where a hopelessly nested value starts)."""
+    lines = text.splitlines()
+    if not lines:
+        return None
+    return max(range(len(lines)), key=lambda i: lines[i].count("[") + lines[i].count("{")) + 1
 
 
 def _line_of(text: str, key: str) -> int | None:

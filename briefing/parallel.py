@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import hashlib
 import marshal
 import os
 import sys
@@ -129,10 +130,27 @@ def _warm(language: str, pdf: bool) -> None:
     """Runs once in each new worker: pay the PDF writer's start-up costs before the first letter."""
     global _in_worker
     _in_worker = True
+    _end_with_parent()
     # The DOCX writer is left to its first use: a worker beside a DOCX made in the parent
     # only makes the PDF, and this warm-up is the longest step of a single letter's build.
     if pdf:
         _import_pdf_writer(language)
+
+
+def _end_with_parent() -> None:
+    """A worker ends when its parent does, whether it stops cleanly or is killed (Linux), and
+    is stopped by SIGTERM/SIGHUP plainly (not by the parent's handlers, inherited by the fork)."""
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    with contextlib.suppress(Exception):  # not on Linux: the parent's clean-up ends the workers
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:  # the parent ended before the line above: end now
+        os._exit(0)
 
 
 def _import_pdf_writer(language: str) -> None:
@@ -148,7 +166,9 @@ def load_hyphenation(language: str) -> None:
     pyphen parses a dictionary's patterns on first use (Dutch: ≈ 0.2 s of every cold
     PDF) and keeps it for the life of the process. The parsed patterns are also kept
     in the user's cache folder, which loads in ≈ 0.01 s; the patterns, and so every
-    hyphen, are the same. Without a usable cache, pyphen parses as before.
+    hyphen, are the same. The cache carries a checksum of its content and is checked
+    for pyphen's shape: a damaged one is ignored (pyphen parses as before), so it can
+    never change a PDF.
     """
     import pyphen
 
@@ -177,12 +197,34 @@ def _cache_dir() -> Path:
 def _read_patterns(cache: Path) -> Any:
     """A pyphen ``HyphDict`` from its cached patterns, or None."""
     try:
-        patterns = marshal.loads(cache.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
+        blob = cache.read_bytes()
+    except OSError:
         return None
-    if not isinstance(patterns, dict) or not patterns:
+    digest, payload = blob[:32], blob[32:]
+    if hashlib.sha256(payload).digest() != digest:  # damaged, or not written by us
+        return None
+    try:
+        patterns = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not _valid_patterns(patterns):
         return None
     return _compat.hyphenator_from_patterns(patterns)
+
+
+def _valid_patterns(patterns: Any) -> bool:
+    """Whether ``patterns`` has the shape of pyphen's: ``{'.aan': (4, (5,)), …}``."""
+    if not isinstance(patterns, dict) or not patterns:
+        return False
+    for key, value in patterns.items():
+        if not (isinstance(key, str) and key and isinstance(value, tuple) and len(value) == 2):
+            return False
+        start, values = value
+        if type(start) is not int or not isinstance(values, tuple):
+            return False
+        if not all(type(v) is int and 0 <= v <= 9 for v in values):
+            return False
+    return True
 
 
 def _write_patterns(cache: Path, hyph: Any) -> None:
@@ -194,5 +236,6 @@ def _write_patterns(cache: Path, hyph: Any) -> None:
     with contextlib.suppress(OSError):  # no cache then: the next process parses again
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(patterns))
+        payload = marshal.dumps(patterns)
+        tmp.write_bytes(hashlib.sha256(payload).digest() + payload)
         os.replace(tmp, cache)

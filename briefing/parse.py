@@ -93,7 +93,9 @@ def parse(markdown: str, meta: Meta) -> Letter:
             hint="het komt uit het sjabloon (een \\x-code in een tekst tussen aanhalingstekens?)",
         )
     env: dict = {}
-    tree = SyntaxTreeNode(_markdown().parse(markdown, env))
+    tokens = _markdown().parse(markdown, env)
+    _check_inline_nesting(tokens)
+    tree = SyntaxTreeNode(tokens)
     _check_footnotes(markdown, env)
     blocks: list[Block] = []
     notes: list[Footnote] = []
@@ -104,6 +106,24 @@ def parse(markdown: str, meta: Meta) -> Letter:
             blocks.append(_block(node))
     _check_notes_reached(markdown, blocks, notes)
     return Letter(meta, tuple(blocks), tuple(notes))
+
+
+MAX_INLINE_NESTING = 20  # emphasis in emphasis, links in emphasis, …
+
+
+def _check_inline_nesting(tokens: list) -> None:
+    """Refuse inline markup nested deeper than anyone writes (``*****x*****`` × 1000): the
+    tree of it, and the writers, would recurse beyond Python's stack."""
+    for token in tokens:
+        depth = 0
+        for child in token.children or ():
+            depth += child.nesting
+            if depth > MAX_INLINE_NESTING:
+                line = token.map[0] + 1 if token.map else None
+                raise TemplateError(
+                    f"opmaak (*, _, links) staat hier meer dan {MAX_INLINE_NESTING} keer in elkaar",
+                    line=line, hint="te veel * of _ achter elkaar?",
+                )
 
 
 def _check_footnotes(markdown: str, env: dict) -> None:
@@ -238,7 +258,23 @@ def _heading(node: SyntaxTreeNode) -> Heading:
     return Heading(level, inlines, ident, numbered, None, _line(node))
 
 
+MAX_NESTING = 3  # lists in lists, quotes in quotes: as deep as both writers can show
+
+
+def _check_nesting(node: SyntaxTreeNode, kinds: tuple[str, ...], what: str) -> None:
+    depth, parent = 1, node.parent
+    while parent is not None:
+        depth += parent.type in kinds
+        parent = parent.parent
+    if depth > MAX_NESTING:
+        raise TemplateError(
+            f"{what} kunnen hoogstens {MAX_NESTING} niveaus diep in elkaar staan", line=_line(node),
+            hint="spring minder diep in",
+        )
+
+
 def _list(node: SyntaxTreeNode) -> ListBlock:
+    _check_nesting(node, ("bullet_list", "ordered_list"), "lijsten")
     ordered = node.type == "ordered_list"
     start = int(node.attrs.get("start", 1)) if ordered else 1
     items = tuple(ListItem(_blocks(item.children)) for item in node.children)
@@ -261,6 +297,7 @@ def _table(node: SyntaxTreeNode) -> Table:
 
 
 def _blockquote(node: SyntaxTreeNode) -> BlockQuote:
+    _check_nesting(node, ("blockquote",), "citaten")
     return BlockQuote(_blocks(node.children), _line(node))
 
 
@@ -307,6 +344,13 @@ def _inlines(inline: SyntaxTreeNode, linkify: bool = True) -> tuple[Inline, ...]
         else:
             out.append(node)
         comment = False
+    out = [Text(_SPACES.sub(" ", n.text)) if isinstance(n, Text) else n for n in out]
+    if inline.type == "inline":  # a whole block's text: no space at its edges
+        if out and isinstance(out[0], Text):
+            out[0] = Text(out[0].text.lstrip(" "))
+        if out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text.rstrip(" "))
+        out = [n for n in out if not (isinstance(n, Text) and not n.text)]
     result: list[Inline] = []
     for n in out:
         if isinstance(n, Text):
@@ -315,6 +359,12 @@ def _inlines(inline: SyntaxTreeNode, linkify: bool = True) -> tuple[Inline, ...]
         else:
             result.append(n)
     return tuple(result)
+
+
+# Spaces as HTML shows them (and so the PDF): a run of them is one space, and a block's text
+# has none at its edges. The DOCX gets the same text, so both formats say the same; a fact
+# inserted with spaces around it (" Den Haag") does not keep them in one format only.
+_SPACES = re.compile(r"[ \t]{2,}")
 
 
 def _linkify(text: str) -> tuple[Inline, ...]:

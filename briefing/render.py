@@ -35,7 +35,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from briefing import antwoorden, characters, dutch
+from briefing import antwoorden, characters, dutch, limits
 from briefing._compat import (
     JINJA_LOOKING_FOR,
     JINJA_NO_FILTER,
@@ -68,6 +68,7 @@ FILTERS = (
     "datum", "periode", "getal", "woorden", "bedrag", "procent", "opsomming", "markdown", "vragenstellers",
 )
 REF_ID = re.compile(r"[A-Za-z][\w-]*", re.ASCII)
+MAX_TEMPLATE = 1_000_000  # characters of one template file
 
 # --------------------------------------------------------------------------- heading attributes
 
@@ -140,6 +141,11 @@ class _Loader(FileSystemLoader):
             ) from None
         if not Path(filename).resolve().is_relative_to(self.folder):  # a link out of templates/
             raise TemplateNotFound(template)
+        if len(source) > MAX_TEMPLATE:
+            raise TemplateError(
+                "het sjabloon is te groot: meer dan 1 miljoen tekens", shown,
+                hint="splits het op, of zet grote gegevens in de feiten",
+            )
         characters.check(source, shown, TemplateError)
         return keep_newline_after_text(protect_heading_attributes(source)), filename, uptodate
 
@@ -280,7 +286,7 @@ def environment(templates: Path, traced: bool = False) -> SandboxedEnvironment:
     A ``traced`` one records where every piece of output comes from (:mod:`briefing.origins`);
     it renders exactly the same text."""
     folder = Path(templates).resolve()
-    env = SandboxedEnvironment(
+    env = limits.LimitedSandbox(
         loader=_Loader(folder),
         undefined=_Undefined,
         trim_blocks=True,
@@ -364,7 +370,7 @@ def render_letter(facts: LetterFacts, project: Path) -> str:
     name = facts.template.resolve().relative_to(folder).as_posix()
     context = {**facts.facts, "brief": facts.brief}
     try:
-        return env.get_template(name).render(context)
+        return limits.capped(env.get_template(name).generate(context))
     except Exception as exc:  # every failure becomes one Dutch message with file and line
         raise _template_error(exc, facts, folder) from None
 
@@ -388,7 +394,8 @@ def _template_error(exc: Exception, facts: LetterFacts, folder: Path) -> Templat
         return _syntax_error(exc, folder)
     if isinstance(exc, TemplateError) and exc.file:  # located already (by the loader)
         return exc
-    file, line = _location(exc.__traceback__, folder)
+    locate = _repeated_location if isinstance(exc, RecursionError) else _location
+    file, line = locate(exc.__traceback__, folder)
     file = file or Path("templates") / facts.template.resolve().relative_to(folder)
 
     def error(message: str, hint: str | None = None) -> TemplateError:
@@ -413,7 +420,12 @@ def _template_error(exc: Exception, facts: LetterFacts, folder: Path) -> Templat
     if isinstance(exc, ValueError | ArithmeticError | LookupError):
         return error(str(exc))
     if isinstance(exc, RecursionError):
-        return error("het sjabloon neemt zichzelf op (include zonder einde)")
+        return error("het sjabloon neemt zichzelf op of roept zichzelf aan, zonder einde (include of macro)")
+    if isinstance(exc, MemoryError):
+        return error(
+            f"het sjabloon vraagt te veel geheugen (meer dan {limits.MAX_MEMORY >> 20} MB)",
+            "een lus of tekst die enorm groot wordt?",
+        )
     return error(f"fout bij het invullen van het sjabloon: {type(exc).__name__}: {exc}")
 
 
@@ -427,6 +439,24 @@ def _location(tb: TracebackType | None, folder: Path) -> tuple[Path | None, int 
             found = (_shown(filename, folder), tb.tb_lineno)
         tb = tb.tb_next
     return found
+
+
+def _repeated_location(tb: TracebackType | None, folder: Path) -> tuple[Path | None, int | None]:
+    """For endless recursion: the outermost template line that repeats (the include or macro
+    call that starts the cycle), not the innermost, which is wherever the limit struck."""
+    places: list[tuple[str, int]] = []
+    prefix = str(folder) + os.sep
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith(prefix):
+            places.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno))
+        tb = tb.tb_next
+    counts: dict[tuple[str, int], int] = {}
+    for place in places:
+        counts[place] = counts.get(place, 0) + 1
+    for place in places:
+        if counts[place] > 1:
+            return _shown(place[0], folder), place[1]
+    return _location(None, folder) if not places else (_shown(places[-1][0], folder), places[-1][1])
 
 
 def _shown(filename: str, folder: Path) -> Path:

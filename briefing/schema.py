@@ -28,6 +28,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from briefing import _compat
 from briefing.errors import FactsError
 
 if TYPE_CHECKING:
@@ -341,7 +342,7 @@ def _translate(error: ValidationError, lines: Mapping[str, int], file: str | Pat
     if kind == "required":
         present = error.instance if isinstance(error.instance, dict) else {}
         missing = [k for k in error.validator_value if k not in present]
-        missing = [k for k in missing if repr(k) in error.message] or missing[:1]
+        missing = _compat.jsonschema_required(error.message, missing)
         return [
             FactsError(f"ontbrekende sleutel '{key}' in {where}", file, line, hint=_required_hint(key))
             for key in missing

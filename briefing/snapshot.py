@@ -20,7 +20,7 @@ from typing import Any
 
 from briefing import model
 from briefing.errors import OutputError
-from briefing.outputs import STATE_DIR, write_atomic
+from briefing.outputs import STATE_DIR, Transaction, write_atomic
 
 FORMAT = 1  # bump when the JSON shape changes; other versions read as "no snapshot"
 
@@ -144,11 +144,17 @@ def loads(blob: bytes) -> Snapshot:
     return Snapshot(letter, facts if isinstance(facts, dict) else {}, sources)
 
 
-def save(output: Path, name: str, letter: model.Letter, facts: Mapping[str, Any],
-         sources: Mapping[str, str] | None = None) -> Path:
-    """Write the snapshot of a successful build atomically; return its path."""
+def save(
+    output: Path, name: str, letter: model.Letter, facts: Mapping[str, Any],
+    sources: Mapping[str, str] | None = None, transaction: Transaction | None = None,
+) -> Path:
+    """Write the snapshot of a successful build atomically (as part of ``transaction``, if
+    given); return its path."""
     path = path_for(output, name)
-    write_atomic(path, dumps(letter, facts, sources))
+    if transaction is not None:
+        transaction.stage(path, dumps(letter, facts, sources))
+    else:
+        write_atomic(path, dumps(letter, facts, sources))
     return path
 
 
@@ -166,7 +172,7 @@ def load(output: Path, name: str) -> Snapshot | None:
         raise OutputError(f"{path}: kan de vorige build niet lezen ({exc.strerror or exc})") from None
     try:
         return loads(blob)
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise OutputError(f"{path}: de vorige build is onleesbaar ({exc})") from None
 
 

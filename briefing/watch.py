@@ -97,6 +97,8 @@ class Watcher:
             return [], [exc]
         except (UsageError, BriefingError) as exc:  # e.g. an output that cannot be written
             return [], [InputError(str(exc))]
+        except Exception as exc:  # a fault of briefing itself: reported, and watching goes on
+            return [], [InputError(f"onverwachte fout bij het bouwen: {type(exc).__name__}: {exc}")]
 
 
 def watch(

@@ -211,6 +211,7 @@ YAML_EXAMPLES = {
     "found undefined alias": "a: *b\n",
     "found unhashable key": "{[a]: 1}\n",
     "expected '<document start>', but found '<block mapping start>'": "  a: 1\nb: 2\n",
+    "but found another document": "a: 1\n---\nb: 2\n",
 }
 # Words of libyaml (PyYAML's C loader), kept for a loader that uses it.
 LIBYAML_EXAMPLES = {

@@ -140,9 +140,10 @@ class Mark:
 
 
 Phrase = tuple[str, Sequence[tuple[int, int]]]  # a sentence, and the spans of it to highlight
-# A word split by hyphenation, as pdfium gives it: WeasyPrint's U+2010 and a line break, or,
-# where the hyphen is marked as a soft hyphen (/ActualText U+00AD, issue 11), pdfium's U+FFFE.
-_HYPHEN_BREAKS = ("\u2010\r\n", "\ufffe\r\n", "\ufffe")
+# A word hyphenated at a line's end, as PDFium gives it: WeasyPrint's hyphen U+2010 and a line
+# break; or, where the PDF marks the hyphen as such (tagged PDF), U+FFFE (or a soft hyphen)
+# with or without the line break.
+_HYPHEN_BREAKS = ("\u2010\r\n", "\ufffe\r\n", "\u00ad\r\n", "\ufffe", "\u00ad")
 _FOOTNOTE_CALL = re.compile(r"\[\^[^\]]*\]")
 
 
@@ -179,7 +180,7 @@ def _page_text(textpage: pdfium.PdfTextPage) -> PageText:
     i = 0
     while i < len(raw):
         hyphen = next((h for h in _HYPHEN_BREAKS if raw.startswith(h, i)), None)
-        if hyphen is not None:
+        if hyphen:
             i += len(hyphen)
             continue
         char = raw[i]

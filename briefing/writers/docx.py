@@ -54,10 +54,10 @@ from briefing.model import (
     Strong,
     Table,
     Text,
-    plain_text,
 )
 from briefing.writers import keep, ooxml
 from briefing.writers.ooxml import el, put, put_in
+from briefing.writers.tables import column_widths as _column_widths
 
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT, None: None}
@@ -705,9 +705,10 @@ class _Writer:
             table.columns[c].width = Twips(_tw(width))
             for cell in table.columns[c].cells:
                 cell.width = Twips(_tw(width))
-        for r, cells in enumerate(rows):
-            for c, inlines in enumerate(cells):
-                cell = self._cell(table.cell(r, c), ctx, "Tabeltekst")
+        # Row by row: table.cell(r, c) rebuilds the whole cell grid on every call (quadratic).
+        for cells, row in zip(rows, table.rows, strict=True):
+            for c, (inlines, docx_cell) in enumerate(zip(cells, row.cells, strict=False)):
+                cell = self._cell(docx_cell, ctx, "Tabeltekst")
                 para = self._para(cell)
                 para.alignment = ALIGN[node.align[c] if c < len(node.align) else None]
                 self.run_inlines(inlines, para, cell)
@@ -824,32 +825,6 @@ class _Writer:
     def _bookmark_id(self) -> int:
         self.bookmarks += 1
         return self.bookmarks
-
-
-def _column_widths(node: Table, total: float, size: float) -> list[float]:
-    """Column widths (mm) from the cells' text, as the PDF's automatic table layout sets them.
-
-    LibreOffice keeps a DOCX table's grid as written (it does not autofit), so equal
-    columns would break long words and amounts. Each column gets room for its longest
-    word, a right-aligned (numeric) column for its longest cell; what is left of the
-    text width is shared in proportion to the rest of the text. Characters are
-    estimated at 0.7 em (bold DejaVu Sans/Verdana: a little wide), plus the cell's 4 mm padding.
-    """
-    char, pad = 0.7 * size * 25.4 / 72, 4.0
-    columns = [[plain_text(row[c]) if c < len(row) else "" for row in (node.header, *node.rows)]
-               for c in range(len(node.header))]
-    low, high = [], []
-    for c, texts in enumerate(columns):
-        right = c < len(node.align) and node.align[c] == "right"
-        pieces = texts if right else [word for text in texts for word in text.split()]
-        low.append(max((len(p) for p in pieces), default=1) * char + pad)
-        high.append(max(max((len(t) for t in texts), default=1) * char + pad, low[-1]))
-    if sum(high) <= total:
-        return high  # everything fits on one line: the table is as wide as its text
-    if sum(low) >= total:
-        return [w * total / sum(low) for w in low]
-    spare, extra = total - sum(low), sum(h - w for h, w in zip(high, low, strict=True))
-    return [w + spare * (h - w) / extra for h, w in zip(high, low, strict=True)]
 
 
 def _close_cells(root) -> None:

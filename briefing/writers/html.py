@@ -41,6 +41,7 @@ from briefing.model import (
     plain_text,
 )
 from briefing.writers import keep
+from briefing.writers.tables import BREAK_EVERY, LONG_RUN, LONG_TABLE, column_widths
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -67,7 +68,7 @@ def render_html(letter: Letter, style: HouseStyle) -> str:
 def build_html(letter: Letter, style: HouseStyle, css: str | None = None) -> str:
     """The letter as HTML; without ``css`` the stylesheet is left to the caller."""
     meta = letter.meta
-    writer = _BodyWriter({note.label: note for note in letter.footnotes})
+    writer = _BodyWriter({note.label: note for note in letter.footnotes}, style=style)
     title = f"{huisstijl.CONCEPT} – {meta.betreft}" if meta.concept else meta.betreft
     return environment().get_template("letter.html.j2").render(
         meta=meta,
@@ -124,6 +125,7 @@ class _BodyWriter:
 
     footnotes: dict[str, Footnote]
     placed: set[str] = field(default_factory=set)
+    style: HouseStyle = field(default_factory=HouseStyle)
 
     def block(self, node: object) -> Markup:
         """HTML for one block node."""
@@ -175,7 +177,7 @@ class _BodyWriter:
                 # with its trailing space when it fits a line: a line that ends just at that
                 # space before a link is taken as too wide and broken after its first word
                 # (upstream #1614; "Kennis" alone on a line, the rest on the next).
-                out.append(Markup("{}<span> </span>").format(node.text[:-1]))
+                out.append(Markup("{}<span> </span>").format(breakable(node.text[:-1])))
             else:
                 out.append(write(self, node))
         return Markup("").join(out)
@@ -236,7 +238,15 @@ def _table(w: _BodyWriter, t: Table) -> Markup:
         Markup("<tr>{}</tr>").format(Markup("").join(cell("td", c, i) for i, c in enumerate(row)))
         for row in t.rows
     )
-    return Markup("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(head, rows)
+    table, columns = Markup("<table>"), Markup("")
+    if len(t.rows) > LONG_TABLE:  # the DOCX's column widths, fixed: linear time (see tables.py)
+        widths = column_widths(t, w.style.text_width, w.style.body_size)
+        table = Markup('<table style="table-layout: fixed; width: {:.2f}mm">').format(sum(widths))
+        columns = Markup("<colgroup>{}</colgroup>").format(
+            Markup("").join(Markup('<col style="width: {:.2f}mm">').format(width) for width in widths)
+        )
+    body = Markup("<thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(head, rows)
+    return table + columns + body
 
 
 def _blockquote(w: _BodyWriter, q: BlockQuote) -> Markup:
@@ -244,7 +254,24 @@ def _blockquote(w: _BodyWriter, q: BlockQuote) -> Markup:
 
 
 def _text(w: _BodyWriter, t: Text) -> Markup:
-    return escape(t.text)
+    return escape(breakable(t.text))
+
+
+# A run of characters with nowhere to break (a long URL, a pasted hash) would run off the
+# page: WeasyPrint does not break a word that does not fit. Such a run gets invisible break
+# opportunities (U+200B) every BREAK_EVERY characters; CSS overflow-wrap: anywhere does the
+# same but takes seconds per long word. Word and LibreOffice break it at the margin themselves.
+_LONG_RUN = re.compile(rf"[^\s\u200b-]{{{LONG_RUN},}}")
+
+
+def breakable(text: str) -> str:
+    """``text`` with a zero-width break opportunity every ``BREAK_EVERY`` characters of a run
+    of ``LONG_RUN`` or more without a space or hyphen."""
+    if len(text) < LONG_RUN:
+        return text
+    return _LONG_RUN.sub(
+        lambda m: "\u200b".join(m[0][i:i + BREAK_EVERY] for i in range(0, len(m[0]), BREAK_EVERY)), text
+    )
 
 
 def _emph(w: _BodyWriter, e: Emph) -> Markup:
@@ -256,7 +283,7 @@ def _strong(w: _BodyWriter, s: Strong) -> Markup:
 
 
 def _code(w: _BodyWriter, c: Code) -> Markup:
-    return Markup('<span class="code">{}</span>').format(c.text)
+    return Markup('<span class="code">{}</span>').format(breakable(c.text))
 
 
 def _link(w: _BodyWriter, link: Link) -> Markup:
