@@ -1049,17 +1049,11 @@ class _Work:
         bad: set[str] = set()
         for fact, group in by_fact.items():
             values = {repr(c.value) for c in group}
+            first = group[0]
             if len(values) > 1:
                 bad.add(fact)
-                conflicts.append(
-                    Conflict(
-                        group[0].where,
-                        group[0].old,
-                        group[0].new,
-                        f"het feit {fact} is op verschillende plaatsen verschillend gewijzigd",
-                        fact,
-                    )
-                )
+                reason = f"het feit {fact} is op verschillende plaatsen verschillend gewijzigd"
+                conflicts.append(Conflict(first.where, first.old, first.new, reason, fact))
                 continue
             edited_groups = {c.group for c in group}
             elsewhere = []
@@ -1070,16 +1064,11 @@ class _Work:
                     elsewhere.append(self._where(old[i]))
             if elsewhere:
                 bad.add(fact)
-                conflicts.append(
-                    Conflict(
-                        group[0].where,
-                        group[0].old,
-                        group[0].new,
-                        f"het feit {fact} staat ook in {'; '.join(dict.fromkeys(elsewhere))} — "
-                        f"pas het daar ook aan, of pas het feit aan in {self._fact_file(fact)[0]}",
-                        fact,
-                    )
+                reason = (
+                    f"het feit {fact} staat ook in {'; '.join(dict.fromkeys(elsewhere))} — "
+                    f"pas het daar ook aan, of pas het feit aan in {self._fact_file(fact)[0]}"
                 )
+                conflicts.append(Conflict(first.where, first.old, first.new, reason, fact))
         for change in changes:
             if change.fact in bad:
                 self._mark_refused(change)

@@ -314,20 +314,13 @@ def _fact_path(site: Site, root: Any, context: Mapping[str, Any]) -> str | None:
     return path
 
 
-def _find_object(target: Any, context: Mapping[str, Any], depth: int = 8) -> str | None:
+def _find_object(target: Any, context: Mapping[str, Any]) -> str | None:
     """Where ``target`` (the very object) sits in the facts, as a dotted path."""
     if target is None or isinstance(target, bool | int | float):
         return None  # small numbers are shared objects: identity says nothing
-    todo: list[tuple[str, Any, int]] = [(str(k), v, 0) for k, v in context.items()]
-    while todo:
-        path, value, level = todo.pop(0)
-        if value is target:
-            return path
-        if level < depth and isinstance(value, Mapping):
-            todo += [(f"{path}.{k}", v, level + 1) for k, v in value.items()]
-        elif level < depth and isinstance(value, list):
-            todo += [(f"{path}[{i}]", v, level + 1) for i, v in enumerate(value)]
-    return None
+    from briefing.render import path_of
+
+    return path_of(target, context, depth=8)
 
 
 # --------------------------------------------------------------------------- the map in the model

@@ -591,7 +591,7 @@ def _unknown_name(exc: _UnknownName, facts: LetterFacts) -> tuple[str, str | Non
         close = difflib.get_close_matches(str(name), list(context), n=1, cutoff=0.6)
         hint = f"bedoelde u '{close[0]}'?" if close else "bekende feiten: " + ", ".join(sorted(context)[:10])
         return f"onbekend feit '{name}'", hint
-    where = _path_of(obj, context)
+    where = path_of(obj, context)
     if isinstance(obj, list | tuple) and isinstance(name, int):
         label = f"'{where}'" if where else "de lijst"
         return f"{label} heeft geen element {name}", f"er zijn {len(obj)} elementen, geteld vanaf 0"
@@ -611,7 +611,7 @@ def _unknown_name(exc: _UnknownName, facts: LetterFacts) -> tuple[str, str | Non
     return f"onbekend feit '{full}'", hint
 
 
-def _path_of(target: Any, context: Mapping[str, Any], depth: int = 6) -> str | None:
+def path_of(target: Any, context: Mapping[str, Any], depth: int = 6) -> str | None:
     """The dotted name under which ``target`` (a mapping or list) sits in the facts."""
     todo: list[tuple[str, Any, int]] = [(k, v, 0) for k, v in context.items()]
     while todo:
