@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import resource
 import shutil
 import subprocess
@@ -26,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "fixtures" / "bad"
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT / "tests"))
+import bad_fixtures  # noqa: E402 (the tests' reader of a case)
 
 CASES = (
     "yaml-aliasbom", "yaml-alias-naar-zichzelf", "yaml-te-diep-genest", "getal-van-5000-cijfers",
@@ -41,33 +42,9 @@ CASES = (
 )  # fmt: skip
 
 
-def _bytes(text: str) -> bytes:
-    out = b""
-    for part in re.split(r"(<U\+[0-9A-Fa-f]{4,6}>|<0x[0-9A-Fa-f]{2}>)", text):
-        if part.startswith("<U+"):
-            out += chr(int(part[3:-1], 16)).encode("utf-8", "surrogatepass")
-        elif part.startswith("<0x"):
-            out += bytes([int(part[3:-1], 16)])
-        else:
-            out += part.encode("utf-8")
-    return out
-
-
 def apply_edits(case: str, project: Path) -> None:
     """The case's ``edits.txt`` applied to ``project`` (the format of tests/test_bad_inputs.py)."""
-    blocks: list[tuple[str, list[str], list[str]]] = []
-    for line in (BAD / case / "edits.txt").read_text(encoding="utf-8").split("\n")[:-1]:
-        if line.startswith("@@ "):
-            blocks.append((line[3:], [], []))
-        elif line[:1] in "-+":
-            blocks[-1][1 if line[0] == "-" else 2].append(line[1:])
-    for file, old, new in blocks:
-        target = project / file
-        if not old:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(_bytes("\n".join(new)))
-        else:
-            target.write_bytes(target.read_bytes().replace(_bytes("\n".join(old)), _bytes("\n".join(new))))
+    bad_fixtures.apply_edits(BAD / case / "edits.txt", project)
 
 
 def main() -> None:

@@ -9,17 +9,20 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from printed_lines import PrintedLines
 
 LETTER = "armenie-azerbeidzjan"
 OTHER = "geannoteerde-agenda-rbz"
 
 
-class Running:
+class Running(PrintedLines):
     """``briefing preview --no-open --port 0`` in a project, and the lines it printed so far."""
+
+    label = "preview"
 
     def __init__(self, project: Path, *args: str, browser: str | None = None) -> None:
         """``browser``: a command that the preview opens the page with (``$BROWSER``);
@@ -32,9 +35,7 @@ class Running:
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
             start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches it
         )
-        self.lines: list[str] = []
-        self._changed = threading.Condition()
-        threading.Thread(target=self._read, daemon=True).start()
+        self._start_reading()
         line = self.lines[self.wait_for("briefing preview: http://")]
         self.url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
         self.port = int(self.url.rsplit(":", 1)[1].strip("/"))
@@ -43,27 +44,6 @@ class Running:
         while self.json("/api/state")["rounds"] < 1:  # the first round's pages are in
             assert time.monotonic() < deadline, "the first round did not end"
             time.sleep(0.05)
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            with self._changed:
-                self.lines.append(line.rstrip("\n"))
-                self._changed.notify_all()
-
-    def wait_for(self, text: str, after: int = 0, timeout: float = 60) -> int:
-        """Index of the first line from ``after`` on that contains ``text``."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                for i in range(after, len(self.lines)):
-                    if text in self.lines[i]:
-                        return i
-                left = deadline - time.monotonic()
-                assert left > 0 and self.process.poll() is None, (
-                    f"{text!r} did not appear; preview printed:\n" + "\n".join(self.lines)
-                )
-                self._changed.wait(min(left, 0.2))
 
     def get(
         self, path: str, host: str | None = None, method: str = "GET"

@@ -26,6 +26,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import bad_fixtures
 import pytest
 from pypdf import PdfReader
 
@@ -79,43 +80,9 @@ def expected(case: str) -> Expected:
     return Expected(description, exit_, args, problems, tuple(substrings))
 
 
-def _bytes(text: str) -> bytes:
-    """Fixture text → bytes: ``<U+000B>`` is a character, ``<0xE9>`` a raw byte."""
-    out = b""
-    for part in re.split(r"(<U\+[0-9A-Fa-f]{4,6}>|<0x[0-9A-Fa-f]{2}>)", text):
-        if part.startswith("<U+"):
-            out += chr(int(part[3:-1], 16)).encode("utf-8", "surrogatepass")
-        elif part.startswith("<0x"):
-            out += bytes([int(part[3:-1], 16)])
-        else:
-            out += part.encode("utf-8")
-    return out
-
-
 def apply_edits(case: str, project: Path) -> None:
-    path = BAD / case / "edits.txt"
-    if not path.exists():
-        return
-    blocks: list[tuple[str, list[str], list[str]]] = []
-    for line in path.read_text(encoding="utf-8").split("\n")[:-1]:
-        if line.startswith("@@ "):
-            blocks.append((line[3:], [], []))
-        elif line.startswith("-"):
-            blocks[-1][1].append(line[1:])
-        elif line.startswith("+"):
-            blocks[-1][2].append(line[1:])
-        else:
-            raise ValueError(f"{path}: unreadable line {line!r}")
-    for file, old, new in blocks:
-        target = project / file
-        if not old:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(_bytes("\n".join(new)))
-            continue
-        data = target.read_bytes()
-        before = _bytes("\n".join(old))
-        assert data.count(before) == 1, f"{case}: fixture drift, {before!r} not once in {file}"
-        target.write_bytes(data.replace(before, _bytes("\n".join(new))))
+    """The case's ``edits.txt`` applied to ``project`` (see :mod:`bad_fixtures`)."""
+    bad_fixtures.apply_edits(BAD / case / "edits.txt", project)
 
 
 # --------------------------------------------------------------------------- one good build first

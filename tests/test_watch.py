@@ -8,20 +8,22 @@ import signal
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from printed_lines import PrintedLines
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = "armenie-azerbeidzjan"
 OTHER = "geannoteerde-agenda-rbz"
 
 
-class Watch:
+class Watch(PrintedLines):
     """A running ``briefing watch`` and the lines it printed so far."""
+
+    label = "watch"
 
     def __init__(self, project: Path) -> None:
         self.process = subprocess.Popen(
@@ -29,32 +31,8 @@ class Watch:
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches it
         )
-        self.lines: list[str] = []
         self.stderr = ""
-        self._changed = threading.Condition()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            with self._changed:
-                self.lines.append(line.rstrip("\n"))
-                self._changed.notify_all()
-
-    def wait_for(self, text: str, after: int = 0, timeout: float = 60) -> int:
-        """Index of the first line from ``after`` on that contains ``text``."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                for i in range(after, len(self.lines)):
-                    if text in self.lines[i]:
-                        return i
-                left = deadline - time.monotonic()
-                assert left > 0 and self.process.poll() is None, (
-                    f"{text!r} did not appear; watch printed:\n" + "\n".join(self.lines)
-                )
-                self._changed.wait(min(left, 0.2))
+        self._start_reading()
 
     def interrupt(self) -> int:
         """Ctrl-C (to the whole process group, as a terminal sends it); the exit status."""
