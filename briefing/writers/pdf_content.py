@@ -4,9 +4,11 @@
 artifacts, moves blocks of marked content so that they are painted where they are read,
 and gives hyphens added by hyphenation the ``/ActualText`` of a soft hyphen. Simple
 edits are made on the stream's bytes, as WeasyPrint writes them (a regular expression,
-about a tenth of the cost of a parse); a page that needs reordering is parsed with
-pikepdf once, and edited op by op. Every move is checked to land under the same
-transformation, so the page's pixels stay the same.
+about a tenth of the cost of a parse); a page that needs reordering is read op by op
+once — as lines when it is written as WeasyPrint (pydyf) writes it, one op per line
+with no literal strings (checked line by line; a fifth of the cost of pikepdf's parse),
+otherwise parsed with pikepdf — and edited op by op. Every move is checked to land
+under the same transformation, so the page's pixels stay the same.
 """
 
 from __future__ import annotations
@@ -28,19 +30,27 @@ class PageContents:
         self._content: dict[int, list[tuple[Any, Any, str]]] = {}
         self._raw: dict[int, bytes] = {}
         self.dirty: set[int] = set()
+        self._hyphens: dict[tuple[int, int], set[bytes]] = {}  # font → its hyphen's codes
 
     def marked(self, page: int) -> list[int | None]:
         """The /MCID each op of ``page`` opens (None for every other op)."""
         return _marked(self.ops(page))
 
     def ops(self, page: int) -> list[tuple[Any, Any, str]]:
-        """The page's content stream, parsed once: (operands, operator, name) per op.
+        """The page's content stream, read once: (operands, operator, name) per op.
 
-        A parsed op is kept as (instruction, None, name): its operands are read only
-        where needed (see :func:`_operands`), which halves the cost of a page. Edits
-        made on the page's bytes before (:meth:`raw`) are parsed with it.
+        An op read as a line is kept as (bytes, ``LINE``, name), one parsed by pikepdf as
+        (instruction, None, name); operands of either are read only where needed (see
+        :func:`_operands`). Edits made on the page's bytes before (:meth:`raw`) are read
+        with it.
         """
         if page not in self._content:
+            data = self.raw(page)
+            lines = _lines(data) if data is not None else None
+            if lines is not None:
+                self._raw.pop(page)
+                self._content[page] = lines
+                return lines
             source = self.pages[page].obj
             if page in self._raw:
                 source = self.pdf.make_stream(self._raw.pop(page))
@@ -64,20 +74,15 @@ class PageContents:
     def write(self) -> None:
         """Write back every page that changed."""
         for page in sorted(self.dirty):
-            if page in self._content:
-                data = pikepdf.unparse_content_stream(
-                    [first if op is None else (first, op) for first, op, _ in self._content[page]]
-                )
-            else:
-                data = self._raw[page]
+            data = _unparse(self._content[page]) if page in self._content else self._raw[page]
             self.pages[page].obj.Contents = self.pdf.make_stream(data)
 
     def artifacts(self, page: int, mcids: set[int], kind: dict[str, str]) -> None:
         """The marked content ``mcids`` of ``page`` becomes artifacts of ``kind``."""
         if not self._artifacts_in_bytes(page, mcids, kind):
             ops = self.ops(page)
-            for index, item in enumerate(ops):
-                if item[2] == "BDC" and _mcid(_operands(item)) in mcids:
+            for index, mcid in enumerate(_marked(ops)):
+                if mcid in mcids:
                     artifact = [pikepdf.Name.Artifact, pikepdf.Dictionary(kind)]
                     ops[index] = (artifact, pikepdf.Operator("BDC"), "BDC")
         self.dirty.add(page)
@@ -166,7 +171,13 @@ class PageContents:
         fonts = page_obj.get("/Resources", {}).get("/Font", {})
         hyphen_codes: dict[str, set[bytes]] = {}
         for name in list(fonts.keys()):
-            codes = _codes_for(fonts[name], "\u2010")
+            font = fonts[name]
+            key = font.objgen if font.is_indirect else None  # pages share their fonts
+            codes = self._hyphens.get(key) if key is not None else None
+            if codes is None:
+                codes = _codes_for(font, "\u2010")
+                if key is not None:
+                    self._hyphens[key] = codes
             if codes:
                 hyphen_codes[name] = codes
         if not hyphen_codes:
@@ -310,7 +321,8 @@ def _ctms(ops: list[tuple[Any, Any, str]]) -> list[tuple[float, ...]]:
         elif op == "Q" and len(stack) > 1:
             stack.pop()
         elif op == "cm":
-            a, b, c, d, e, f = (float(v) for v in _operands(item))
+            values = item[0].split()[:6] if item[1] is LINE else _operands(item)
+            a, b, c, d, e, f = (float(v) for v in values)
             A, B, C, D, E, F = stack[-1]
             stack[-1] = (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
                          e * A + f * C + E, e * B + f * D + F)
@@ -320,13 +332,102 @@ def _ctms(ops: list[tuple[Any, Any, str]]) -> list[tuple[float, ...]]:
 
 def _marked(ops: list[tuple[Any, Any, str]]) -> list[int | None]:
     """The /MCID each op opens (None for every other op)."""
-    return [_mcid(_operands(item)) if item[2] == "BDC" else None for item in ops]
+    out: list[int | None] = []
+    for item in ops:
+        if item[2] != "BDC":
+            out.append(None)
+        elif item[1] is LINE:
+            match = _LINE_MCID.search(item[0])
+            out.append(int(match.group(1)) if match else None)
+        else:
+            out.append(_mcid(_operands(item)))
+    return out
+
+
+# An op kept as the line of bytes it was written as (see :func:`_lines`).
+LINE = object()
+
+# The operators of ISO 32000 (8.2, table 51), the only last words a line may have.
+_OPERATORS = frozenset(
+    [
+        "b", "B", "b*", "B*", "BDC", "BI", "BMC", "BT", "BX", "c", "cm", "CS", "cs", "d", "d0",
+        "d1", "Do", "DP", "EI", "EMC", "ET", "EX", "f", "F", "f*", "G", "g", "gs", "h", "i", "ID",
+        "j", "J", "K", "k", "l", "m", "M", "MP", "n", "q", "Q", "re", "RG", "rg", "ri", "s", "S",
+        "SC", "sc", "SCN", "scn", "sh", "T*", "Tc", "Td", "TD", "Tf", "Tj", "TJ", "TL", "Tm", "Tr",
+        "Ts", "Tw", "Tz", "v", "w", "W", "W*", "y", "'", '"'
+    ]
+)
+# A line of operands (numbers, names, hex strings, arrays and dictionaries of those), then
+# the operator if the line ends an op. Possessive, so a line that is not this fails fast. No literal strings
+# ``( )`` and no inline images: a stream with those is parsed by pikepdf instead.
+_LINE_OP = re.compile(
+    rb"(?:(?:[-+]?[0-9.]++|/[^\s/\[\]<>()%{}]++|<<|>>|<[0-9A-Fa-f\s]*+>|\[|\])\s*+)*+"
+    rb"(?P<op>[A-Za-z'\"][A-Za-z0-9*]*+)?"
+)
+# The inside of a TJ array of hex strings and numbers (how WeasyPrint shows text).
+_TJ_ARRAY = re.compile(rb"[0-9A-Fa-f<>\s.+-]*+")
+_LINE_MCID = re.compile(rb"<<\s*/MCID\s+(\d+)\s*>>")
+
+
+def _lines(data: bytes) -> list[tuple[Any, Any, str]] | None:
+    """The ops of a content stream written as pydyf writes it, or None.
+
+    Each op ends a line; its operands may stand on lines of their own before it
+    (WeasyPrint writes ``/Span``, ``<</MCID 3>>`` and ``BDC`` on three lines).
+    """
+    out: list[tuple[Any, Any, str]] = []
+    pending: list[bytes] = []
+    for line in data.split(b"\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if not pending and line.startswith(b"[") and line.endswith(b"] TJ"):
+            if _TJ_ARRAY.fullmatch(line, 1, len(line) - 4) is None:  # most of a page: fast
+                return None
+            out.append((line, LINE, "TJ"))
+            continue
+        match = _LINE_OP.fullmatch(line)
+        if match is None:
+            return None
+        op = match.group("op")
+        if op is None:
+            pending.append(line)
+            continue
+        name = op.decode()
+        if name not in _OPERATORS or name in ("BI", "ID", "EI"):
+            return None
+        if pending:
+            line = b"\n".join([*pending, line])
+            pending = []
+        out.append((line, LINE, name))
+    return None if pending else out
+
+
+_SCRATCH: list[Any] = []
 
 
 def _operands(item: tuple[Any, Any, str]) -> Any:
-    """The operands of one op of :meth:`_Repair.content`."""
+    """The operands of one op of :meth:`PageContents.ops`."""
     first, operator, _ = item
+    if operator is LINE:
+        if not _SCRATCH:
+            _SCRATCH.append(pikepdf.Pdf.new())
+        (parsed,) = pikepdf.parse_content_stream(pikepdf.Stream(_SCRATCH[0], first))
+        return parsed.operands
     return first.operands if operator is None else first
+
+
+def _unparse(ops: list[tuple[Any, Any, str]]) -> bytes:
+    """The bytes of a page's ops (lines as they were, the others written by pikepdf)."""
+    if all(operator is LINE for _, operator, _ in ops):
+        return b"\n".join(first for first, _, _ in ops)
+    out = []
+    for first, operator, _ in ops:
+        if operator is LINE:
+            out.append(first)
+        else:
+            out.append(pikepdf.unparse_content_stream([first if operator is None else (first, operator)]))
+    return b"\n".join(out)
 
 
 def _mcid(operands: Any) -> int | None:
