@@ -13,10 +13,10 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 
 import yaml
 
@@ -33,9 +33,6 @@ from briefing.errors import (
 from briefing.facts import LetterFacts, letter_files, load_letter, shared_files
 from briefing.model import Letter
 from briefing.render import render_letter, template_dependencies
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
 
 FORMATS = ("docx", "pdf")
 DEFAULT_PDF_VARIANT = "pdf/ua-1"
@@ -230,6 +227,11 @@ def _build_one(
     pdf = None
     if pool is not None and "pdf" in formats:
         pdf = pool.submit(_render, "pdf", prepared.letter, style, pdf_variant, root)
+    # A DOCX without a PDF still stores the true page count: the PDF's layout, not written.
+    pages: Future | int | None = None
+    if "docx" in formats and "pdf" not in formats:
+        args = (prepared.letter, style, pdf_variant, root)
+        pages = pool.submit(_page_count, *args) if pool is not None else _page_count(*args)
     data = {
         fmt: _render(fmt, prepared.letter, style, pdf_variant, root)
         for fmt in formats
@@ -238,12 +240,16 @@ def _build_one(
     redline = _redline(output, name, prepared.letter, style, data.get("docx")) if "docx" in formats else None
     if pdf is not None:
         data["pdf"] = _worker_result(pdf, lambda: _render("pdf", prepared.letter, style, pdf_variant, root))
+    if isinstance(pages, Future):
+        pages = _worker_result(pages, lambda: _page_count(prepared.letter, style, pdf_variant, root))
     if "pdf" in data and "docx" in data:
-        # The DOCX stores the page count the PDF's layout found (issue 11), not "1".
-        from briefing.writers.docx import with_page_count
         from briefing.writers.pdf_tags import page_count
 
         pages = page_count(data["pdf"])
+    if pages is not None:
+        # The DOCX stores the page count the PDF's layout found (issue 11), not "1".
+        from briefing.writers.docx import with_page_count
+
         data["docx"] = with_page_count(data["docx"], pages)
         if redline is not None:
             redline = (redline[0], with_page_count(redline[1], pages))
@@ -327,6 +333,14 @@ def _render(fmt: str, letter: Letter, style: huisstijl.HouseStyle, variant: str 
         raise UsageError(f"onbekende PDF-variant '{variant}' (kies uit {', '.join(supported_variants())})")
     parallel.load_hyphenation(style.language)  # from a cache: ≈ 0.2 s less for a first PDF
     return render_pdf(letter, style, variant=variant, base_dir=root)
+
+
+def _page_count(letter: Letter, style: huisstijl.HouseStyle, variant: str | None, root: Path) -> int:
+    """How many pages the letter's PDF has, laid out but not written (for a DOCX alone)."""
+    from briefing.writers.pdf import page_count
+
+    parallel.load_hyphenation(style.language)
+    return page_count(letter, style, variant=variant, base_dir=root)
 
 
 # --------------------------------------------------------------------------- in parallel

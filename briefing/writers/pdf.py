@@ -29,7 +29,7 @@ from briefing.model import Letter
 from briefing.writers import pdf_tags
 from briefing.writers.html import build_html, render_css, render_html
 
-__all__ = ["render_html", "render_pdf", "supported_variants", "url_fetcher"]
+__all__ = ["page_count", "render_html", "render_pdf", "supported_variants", "url_fetcher"]
 
 DEFAULT_VARIANT = "pdf/ua-1"
 # Accessible and archival at once: laid out as the PDF/A variant, tagged and repaired
@@ -50,6 +50,34 @@ def render_pdf(
     ``base_dir`` is the project folder: files in it may be used as images. The same
     letter and style give byte-identical output.
     """
+    with _laid_out(letter, style, variant, base_dir) as (document, options):
+        if not options["pdf_tags"]:
+            return document.write_pdf(**options)
+        with pdf_tags.recording() as boxes:
+            raw = document.write_pdf(**options)
+        return pdf_tags.repair(raw, boxes, declare_ua=variant in COMBINED_VARIANTS)
+
+
+def page_count(
+    letter: Letter,
+    style: HouseStyle,
+    variant: str | None = DEFAULT_VARIANT,
+    base_dir: Path | None = None,
+) -> int:
+    """How many pages :func:`render_pdf` gives the letter: laid out, nothing written
+    (for a DOCX built without its PDF, whose NUMPAGES field stores the count)."""
+    with _laid_out(letter, style, variant, base_dir) as (document, _):
+        return len(document.pages)
+
+
+@contextlib.contextmanager
+def _laid_out(
+    letter: Letter, style: HouseStyle, variant: str | None, base_dir: Path | None
+) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """The letter laid out by WeasyPrint and the options to write it with.
+
+    A file WeasyPrint could not load, inside the block too, is our :class:`OutputError`.
+    """
     load_weasyprint()
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
@@ -60,17 +88,11 @@ def render_pdf(
     base_url = (base_dir.resolve() if base_dir else ASSETS).as_uri() + "/"
     # The file identifier is an MD5 of the content, so it is reproducible. Every named
     # variant is tagged (WeasyPrint by itself tags only PDF/UA and PDF/A-…a).
-    tagged = variant is not None
     base = COMBINED_VARIANTS.get(variant or "", variant)
-    options = {"pdf_variant": base, "pdf_identifier": True, "pdf_tags": tagged}
+    options = {"pdf_variant": base, "pdf_identifier": True, "pdf_tags": variant is not None}
     try:
         source = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        document = _layout(source, style, options, base)
-        if not tagged:
-            return document.write_pdf(**options)
-        with pdf_tags.recording() as boxes:
-            raw = document.write_pdf(**options)
-        return pdf_tags.repair(raw, boxes, declare_ua=variant in COMBINED_VARIANTS)
+        yield _layout(source, style, options, base), options
     except FatalURLFetchingError as exc:
         # WeasyPrint wraps a refusal of our fetcher; hand the caller our own error.
         cause = exc.__cause__

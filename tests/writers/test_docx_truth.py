@@ -52,6 +52,23 @@ def test_page_fields_store_what_word_will_show(built: Path) -> None:
     assert later == {"PAGE": "2", "NUMPAGES": str(pages)}
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_docx_built_without_its_pdf_stores_the_pdfs_page_count(
+    built: Path, tmp_path: Path, jobs: int
+) -> None:
+    # --format docx: no PDF is written, but its layout still gives the page count
+    # (in a worker when there is a pool, here when there is not).
+    with pikepdf.open(built / f"{LETTER}.pdf") as pdf:
+        pages = len(pdf.pages)
+    project = copy_example(tmp_path)
+    build([LETTER], project=project, formats=("docx",), jobs=jobs)
+    output = project / "output"
+    assert not (output / f"{LETTER}.pdf").exists()
+    assert field_results(part(output / f"{LETTER}.docx", "word/header1.xml"))["NUMPAGES"] == str(pages)
+    assert field_results(part(output / f"{LETTER}.docx", "word/header2.xml"))["NUMPAGES"] == str(pages)
+    assert (output / f"{LETTER}.docx").read_bytes() == (built / f"{LETTER}.docx").read_bytes()
+
+
 def test_page_count_patch_equals_a_fresh_render() -> None:
     letter, style = sample_letter(), HouseStyle()
     assert with_page_count(render_docx(letter, style), 4) == render_docx(letter, style, pages=4)
