@@ -93,6 +93,8 @@ def _block_units(block: Block, section: str, out: list[Unit]) -> None:
             for child in item.blocks:
                 _block_units(child, section, out)
     elif isinstance(block, Table):
+        if block.caption:
+            out.append(Unit(section, "bijschrift", _text(block.caption)))
         for row in (block.header, *block.rows):
             out.append(Unit(section, "tabel", " | ".join(_text(cell) for cell in row)))
     elif isinstance(block, BlockQuote):

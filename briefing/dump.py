@@ -89,6 +89,8 @@ def _block(block: Block, lines: list[str], indent: str) -> None:
                 _block(b, lines, indent + "    ")
     elif isinstance(block, Table):
         lines.append(f"{indent}TABLE align={','.join(a or '-' for a in block.align)}:")
+        if block.caption:
+            lines.append(f"{indent}  CAPTION: {inline_text(block.caption)}")
         lines.append(f"{indent}  | " + " | ".join(inline_text(c) for c in block.header) + " |")
         for row in block.rows:
             lines.append(f"{indent}  | " + " | ".join(inline_text(c) for c in row) + " |")

@@ -131,12 +131,18 @@ class ListBlock:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A table with one header row; ``align`` holds 'left', 'center', 'right' or None."""
+    """A table with one header row; ``align`` holds 'left', 'center', 'right' or None.
+
+    ``caption``: its caption (a ``: …`` paragraph next to it in the template), set above
+    it; ``caption_line`` that paragraph's line.
+    """
 
     header: tuple[tuple[Inline, ...], ...]
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
     align: tuple[str | None, ...]
     line: int | None = None
+    caption: tuple[Inline, ...] = ()
+    caption_line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,6 +75,7 @@ def number(letter: Letter) -> Letter:
         if isinstance(node, Table):
             return replace(
                 node,
+                caption=tuple(inline(i) for i in node.caption),
                 header=tuple(tuple(inline(i) for i in cell) for cell in node.header),
                 rows=tuple(tuple(tuple(inline(i) for i in cell) for cell in row) for row in node.rows),
             )

@@ -385,6 +385,13 @@ def _block_units(
             for j, child in enumerate(item.blocks):
                 _block_units(child, (*key, i, j), out, called, trace, lines, in_note)
     elif isinstance(block, Table):
+        if block.caption:  # above the table in both documents: read first
+            start = _offset(lines, block.caption_line)
+            if start is not None and trace is not None:
+                mark = trace.markdown.find(": ", start)
+                start = mark + 2 if mark >= 0 else None
+            out.append(_unit((*key, "bijschrift"), block.caption, block.caption_line, called, trace, lines,
+                             in_note, start))
         rows = (block.header, *block.rows)
         for r, row in enumerate(rows):
             line = None if block.line is None else block.line + (0 if r == 0 else r + 1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cache
 
 from markdown_it import MarkdownIt
@@ -105,7 +106,7 @@ def parse(markdown: str, meta: Meta) -> Letter:
         elif not _is_comment(node):
             blocks.append(_block(node))
     _check_notes_reached(markdown, blocks, notes)
-    return Letter(meta, tuple(blocks), tuple(notes))
+    return Letter(meta, _with_captions(blocks), tuple(notes))
 
 
 MAX_INLINE_NESTING = 20  # emphasis in emphasis, links in emphasis, …
@@ -193,7 +194,49 @@ def _line(node: SyntaxTreeNode) -> int | None:
 
 
 def _blocks(nodes: list[SyntaxTreeNode]) -> tuple[Block, ...]:
-    return tuple(_block(n) for n in nodes if not _is_comment(n))
+    return _with_captions([_block(n) for n in nodes if not _is_comment(n)])
+
+
+def _with_captions(blocks: list[Block]) -> tuple[Block, ...]:
+    """A paragraph ``: …`` right before or after a table becomes its caption (pandoc's
+    ``table_captions``); so does a last row whose first cell is ``: …`` and the rest empty
+    (the caption written under the table without a blank line between)."""
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Table):
+            block = _caption_from_last_row(block)
+            before = out[-1] if out else None
+            if not block.caption and isinstance(before, Paragraph) and (caption := _caption(before.inlines)):
+                out[-1] = replace(block, caption=caption, caption_line=before.line)
+                continue
+        elif isinstance(block, Paragraph) and out and isinstance(out[-1], Table) and not out[-1].caption:
+            caption = _caption(block.inlines)
+            if caption:
+                out[-1] = replace(out[-1], caption=caption, caption_line=block.line)
+                continue
+        out.append(block)
+    return tuple(out)
+
+
+def _caption(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """The caption a paragraph ``: …`` gives (its text without the ``:``), or ()."""
+    first = inlines[0] if inlines else None
+    if not isinstance(first, Text) or not first.text.startswith(": "):
+        return ()
+    rest = first.text[2:].lstrip()
+    return ((Text(rest),) if rest else ()) + inlines[1:]
+
+
+def _caption_from_last_row(table: Table) -> Table:
+    """``table`` with a last row ``| : … | | |`` taken as its caption."""
+    if not table.rows:
+        return table
+    first, *others = table.rows[-1]
+    caption = _caption(first)
+    if not caption or any(others):
+        return table
+    line = None if table.line is None else table.line + len(table.rows) + 1
+    return replace(table, rows=table.rows[:-1], caption=caption, caption_line=line)
 
 
 def _is_comment(node: SyntaxTreeNode) -> bool:

@@ -62,6 +62,7 @@ def _block_texts(block: Block) -> Iterator[str]:
             for b in item.blocks:
                 yield from _block_texts(b)
     elif isinstance(block, Table):
+        yield plain_text(block.caption)
         for cell in block.header:
             yield plain_text(cell)
         for row in block.rows:

@@ -208,6 +208,7 @@ def test_word_noise_is_not_an_edit(project: Path) -> None:
          "brief.betreft", "Geannoteerde agenda Raad Buitenlandse Zaken van 23 mei 2023"),  # Betreft
         ("De Raad bespreekt de dialoog", "De Raad bespreekt opnieuw de dialoog", None, None),  # literal
         ("Westelijke Balkan", "De Westelijke Balkan", None, None),  # a heading
+        (", per onderdeel", ", naar onderdeel", None, None),  # a table's caption
     ],
 )
 def test_the_second_example(project: Path, old: str, new: str, fact: str | None, value: object) -> None:

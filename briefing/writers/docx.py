@@ -54,6 +54,7 @@ from briefing.model import (
     Strong,
     Table,
     Text,
+    plain_text,
 )
 from briefing.writers import keep, ooxml
 from briefing.writers.ooxml import el, put, put_in
@@ -272,6 +273,9 @@ class _Writer:
         s.paragraph_format.left_indent = Mm(hs.quote_indent)
         self._table_style()
         self._pstyle("Tabeltekst", "Tabeltekst")
+        s = self._pstyle("caption", "Caption", builtin=True)  # Word's own "Bijschrift"
+        s.font.italic = True
+        s.paragraph_format.keep_with_next = True
 
         # The parts of page 1 and the headers.
         self._pstyle("Retouradres", "Retouradres", size=hs.small_size, leading=hs.small_leading,
@@ -696,11 +700,15 @@ class _Writer:
 
     def table(self, node: Table, ctx: _Ctx) -> None:
         rows = (node.header, *node.rows)
+        if node.caption:  # above the table, kept with it, as in the PDF
+            self.run_inlines(node.caption, self._para(ctx, "caption"), ctx)
         table = self._new_table(ctx, len(rows), len(node.header), self.hs.text_width)
         table.style = self.st["table"]
         put(_compat.docx_element(table.rows[0]).get_or_add_trPr(), el("w:tblHeader"))  # repeat on every page
         widths = _column_widths(node, self.hs.text_width, self.hs.body_size)
         put(_compat.docx_element(table).tblPr, el("w:tblW", w=_tw(sum(widths)), type="dxa"))
+        if node.caption:  # the table's title for Word's accessibility checker and screen readers
+            put(_compat.docx_element(table).tblPr, el("w:tblCaption", val=plain_text(node.caption)))
         for c, width in enumerate(widths):
             table.columns[c].width = Twips(_tw(width))
             for cell in table.columns[c].cells:

@@ -245,8 +245,9 @@ def _table(w: _BodyWriter, t: Table) -> Markup:
         columns = Markup("<colgroup>{}</colgroup>").format(
             Markup("").join(Markup('<col style="width: {:.2f}mm">').format(width) for width in widths)
         )
+    caption = Markup("<caption>{}</caption>").format(w.inlines(t.caption)) if t.caption else Markup("")
     body = Markup("<thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(head, rows)
-    return table + columns + body
+    return table + caption + columns + body
 
 
 def _blockquote(w: _BodyWriter, q: BlockQuote) -> Markup:

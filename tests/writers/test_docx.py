@@ -30,6 +30,7 @@ from briefing.model import (
     Ondertekenaar,
     Paragraph,
     Ref,
+    Table,
     Text,
     plain_text,
 )
@@ -281,6 +282,38 @@ def test_table_has_a_style_a_repeating_header_and_aligned_cells():
     table = next(t for t in document.tables if t.style is not None and t.style.name == "Tabel Kamerbrief")
     assert table.rows[0]._tr.find("w:trPr/w:tblHeader", NS) is not None
     assert [c.paragraphs[0].alignment for c in table.rows[1].cells] == [None, 2]  # 2 = right
+
+
+def captioned_letter() -> Letter:
+    """The sample letter with a caption on its table (``: …`` next to it in a template)."""
+    letter = sample_letter()
+    blocks = tuple(
+        replace(b, caption=(Text("Omgekomen "), Emph((Text("soldaten"),)))) if isinstance(b, Table) else b
+        for b in letter.blocks
+    )
+    return replace(letter, blocks=blocks)
+
+
+def test_a_tables_caption_is_a_caption_paragraph_above_it_and_its_title(tmp_path):
+    blob = _docx(captioned_letter())
+    body = _part(blob, "word/document.xml").find("w:body", NS)
+    table = next(t for t in body.iter(f"{W}tbl") if "".join(t.itertext()).startswith("Land"))
+    caption = table.getprevious()
+    assert caption.tag == f"{W}p"
+    assert caption.find("w:pPr/w:pStyle", NS).get(f"{W}val") == "Caption"
+    assert "".join(caption.itertext()) == "Omgekomen soldaten"
+    assert caption.find(".//w:r/w:rPr/w:i", NS) is not None  # the emphasis is kept
+    assert table.find("w:tblPr/w:tblCaption", NS).get(f"{W}val") == "Omgekomen soldaten"
+    style = docx.Document(io.BytesIO(blob)).styles["Caption"]
+    assert style.font.italic and style.paragraph_format.keep_with_next  # stays with its table
+    path = tmp_path / "bijschrift.docx"
+    path.write_bytes(blob)
+    result = OpenXmlValidator(max_errors=0).validate(str(path))
+    assert [str(e) for e in result.errors if e.error_type is ValidationErrorType.SCHEMA] == []
+    # Without a caption: no caption paragraph and no title.
+    plain = _part(_docx(), "word/document.xml")
+    assert plain.find(".//w:tblCaption", NS) is None
+    assert not [p for p in plain.iter(f"{W}p") if p.find("w:pPr/w:pStyle[@w:val='Caption']", NS) is not None]
 
 
 def test_page_geometry_and_different_first_page():

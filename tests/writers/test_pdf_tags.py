@@ -189,6 +189,14 @@ def test_table_headers_have_scope_and_ids_are_in_the_id_tree(pdfs: dict[str, Pat
             assert set(td.attributes["Headers"].split()) <= ids
 
 
+def test_a_tables_caption_is_its_first_element(pdfs: dict[str, Path]) -> None:
+    # The example's table has a caption (``: …`` under it in the template), set above it.
+    (table,) = tags.read(pdfs["geannoteerde-agenda-rbz"]).root.find("Table")
+    assert table.children[0].type == "Caption"
+    assert table.children[0].all_text().strip() == "Steun aan Oekraïne in 2023, per onderdeel"
+    assert [c.type for c in table.children[1:]][:1] == ["THead"]
+
+
 @pytest.mark.parametrize("name", ALL)
 def test_links_say_where_they_go_and_are_printed(pdfs: dict[str, Path], name: str) -> None:
     tree = tags.read(pdfs[name])
