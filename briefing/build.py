@@ -227,11 +227,17 @@ def _build_one(
     pdf = None
     if pool is not None and "pdf" in formats:
         pdf = pool.submit(_render, "pdf", prepared.letter, style, pdf_variant, root)
-    # A DOCX without a PDF still stores the true page count: the PDF's layout, not written.
+    # A DOCX without a PDF still stores the true page count: the last PDF's, if it was laid
+    # out from the same inputs, else the PDF's layout, made but not written.
+    layout = _inputs_digest(root, path, style, ("pdf",), draft, pdf_variant)
+    known = manifest.pages if manifest.pages and manifest.pages["for"] == layout else None
     pages: Future | int | None = None
     if "docx" in formats and "pdf" not in formats:
         args = (prepared.letter, style, pdf_variant, root)
-        pages = pool.submit(_page_count, *args) if pool is not None else _page_count(*args)
+        if known is not None:
+            pages = known["count"]
+        else:
+            pages = pool.submit(_page_count, *args) if pool is not None else _page_count(*args)
     data = {
         fmt: _render(fmt, prepared.letter, style, pdf_variant, root)
         for fmt in formats
@@ -242,11 +248,11 @@ def _build_one(
         data["pdf"] = _worker_result(pdf, lambda: _render("pdf", prepared.letter, style, pdf_variant, root))
     if isinstance(pages, Future):
         pages = _worker_result(pages, lambda: _page_count(prepared.letter, style, pdf_variant, root))
-    if "pdf" in data and "docx" in data:
+    if "pdf" in data:
         from briefing.writers.pdf_tags import page_count
 
         pages = page_count(data["pdf"])
-    if pages is not None:
+    if pages is not None and "docx" in data:
         # The DOCX stores the page count the PDF's layout found (issue 11), not "1".
         from briefing.writers.docx import with_page_count
 
@@ -271,7 +277,8 @@ def _build_one(
             written.append(redline[0])
         files = dict(manifest.data.get("files", {}))
         files.update({targets[fmt].name: outputs.sha256(blob) for fmt, blob in data.items()})
-        manifest.save(digest, files, said, transaction)
+        count = {"for": layout, "count": pages} if pages is not None else known
+        manifest.save(digest, files, said, transaction, pages=count)
         snapshot.save(output, name, prepared.letter, snapshot.letter_facts(prepared.facts),
                       built_sources(root, path, style), transaction)
         transaction.commit()

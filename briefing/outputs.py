@@ -111,15 +111,23 @@ class Manifest:
         """Digest of the inputs of the last successful build."""
         return self.data.get("inputs")
 
+    @property
+    def pages(self) -> dict | None:
+        """The page count of the letter's last PDF layout: ``{"for": digest, "count": n}``,
+        ``for`` the digest of what that layout depended on (see :mod:`briefing.build`)."""
+        return self.data.get("pages")
+
     def save(
         self, inputs: str, files: dict[str, str], said: dict[str, str] | None = None,
-        transaction: Transaction | None = None,
+        transaction: Transaction | None = None, pages: dict | None = None,
     ) -> None:
-        """Record a successful build (``said``: the signatures of the DOCX files written), as
-        part of ``transaction`` if given."""
+        """Record a successful build (``said``: the signatures of the DOCX files written;
+        ``pages``: see :attr:`pages`), as part of ``transaction`` if given."""
         self.data = {"inputs": inputs, "files": files}
         if said:
             self.data["said"] = said
+        if pages:
+            self.data["pages"] = pages
         blob = json.dumps(self.data, indent=1, sort_keys=True).encode()
         if transaction is not None:
             transaction.stage(self.path, blob)
@@ -139,6 +147,10 @@ def _manifest_problem(data: object) -> str | None:
             isinstance(k, str) and isinstance(v, str) for k, v in entries.items()
         ):
             return f"'{key}' is geen lijst van bestanden met hun controlegetal"
+    pages = data.get("pages", {"for": "", "count": 1})
+    if not (isinstance(pages, dict) and isinstance(pages.get("for"), str)
+            and type(pages.get("count")) is int and pages["count"] >= 1):
+        return "'pages' is geen paginatelling"
     return None
 
 

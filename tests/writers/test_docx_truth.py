@@ -6,6 +6,7 @@ text extractor read from the XML."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -52,15 +53,22 @@ def test_page_fields_store_what_word_will_show(built: Path) -> None:
     assert later == {"PAGE": "2", "NUMPAGES": str(pages)}
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize(("jobs", "pdf_first"), [(1, False), (2, False), (1, True)])
 def test_a_docx_built_without_its_pdf_stores_the_pdfs_page_count(
-    built: Path, tmp_path: Path, jobs: int
+    built: Path, tmp_path: Path, jobs: int, pdf_first: bool
 ) -> None:
-    # --format docx: no PDF is written, but its layout still gives the page count
-    # (in a worker when there is a pool, here when there is not).
+    # --format docx: no PDF is written, but its layout still gives the page count (in a
+    # worker when there is a pool, here when there is not); after a PDF of the same
+    # inputs, the count the manifest keeps from it.
     with pikepdf.open(built / f"{LETTER}.pdf") as pdf:
         pages = len(pdf.pages)
     project = copy_example(tmp_path)
+    if pdf_first:
+        build([LETTER], project=project, formats=("pdf",))
+        assert json.loads((project / "output" / ".briefing" / f"{LETTER}.json").read_text())["pages"][
+            "count"
+        ] == pages
+        (project / "output" / f"{LETTER}.pdf").unlink()
     build([LETTER], project=project, formats=("docx",), jobs=jobs)
     output = project / "output"
     assert not (output / f"{LETTER}.pdf").exists()
