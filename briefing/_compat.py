@@ -108,6 +108,134 @@ def box_parts(box: Any) -> tuple[Any, str, tuple[Any, ...]]:
     )
 
 
+# No hyphenated word at the foot of a page: WeasyPrint has no ``hyphenate-limit-last``
+# (CSS Text 4). A page break inside a paragraph is decided in
+# ``weasyprint.layout.block._linebox_layout(context, box, index, child, new_children, …)``,
+# which appends the page's lines to ``new_children`` (each with its ``resume_at``) and
+# returns ``(abort, stop, resume_at, position_y, new_footnotes, max_lines)``; it is called
+# through its module's global name. The wrapper looks at a paragraph that stops for a page
+# break: when its last line there ends in WeasyPrint's hyphenate-character, that line is set
+# again from where it starts (``weasyprint.layout.inline.iter_line_boxes``) with the
+# paragraph's ``hyphens`` at ``manual`` for that one line, and the new line (same place and
+# height, fewer words) replaces it; the word goes whole to the next page. No extra layout
+# pass. Guard: both functions must be there with these parameters, and the result must be
+# what is expected (the resume point is the last line's); else the line stays, and the PDF
+# writer mends the paragraph in a second layout pass (slower, never wrong).
+
+_LINEBOX_LAYOUT_PARAMS = [
+    "context", "box", "index", "child", "new_children", "page_is_empty", "absolute_boxes",
+    "fixed_boxes", "adjoining_margins", "bottom_space", "position_y", "skip_stack",
+    "first_letter_style", "first_line_style", "draw_bottom_decoration", "max_lines",
+]
+_ITER_LINE_BOXES_PARAMS = [
+    "context", "box", "position_y", "bottom_space", "skip_stack", "containing_block",
+    "absolute_boxes", "fixed_boxes", "first_letter_style", "first_line_style",
+]
+
+
+def keep_page_end_words_whole() -> bool:
+    """Have WeasyPrint never hyphenate the last line of a page (once per process).
+
+    False if its internals are not as expected: pages may then end hyphenated.
+    """
+    import inspect
+
+    try:
+        from weasyprint.formatting_structure.boxes import Box
+        from weasyprint.layout import block, inline
+    except ImportError:
+        return False
+    original = getattr(block, "_linebox_layout", None)
+    if getattr(original, "briefing_wrapped", False):
+        return True
+    iter_line_boxes = getattr(inline, "iter_line_boxes", None)
+    if not (callable(original) and callable(iter_line_boxes)):
+        return False
+    if (
+        list(inspect.signature(original).parameters) != _LINEBOX_LAYOUT_PARAMS
+        or list(inspect.signature(iter_line_boxes).parameters) != _ITER_LINE_BOXES_PARAMS
+    ):
+        return False
+
+    def linebox_layout(context: Any, box: Any, index: int, child: Any, new_children: list[Any],
+                       *args: Any) -> Any:
+        before = len(new_children)
+        result = original(context, box, index, child, new_children, *args)
+        try:
+            line = _unhyphenated_last_line(iter_line_boxes, Box, result, context, box, index, child,
+                                           new_children[before:], args)
+        except Exception:  # an unexpected shape: the line stays as WeasyPrint set it
+            return result
+        if line is None:
+            return result
+        new_children[-1] = line
+        abort, stop, _, position_y, new_footnotes, max_lines = result
+        return abort, stop, {index: line.resume_at}, position_y, new_footnotes, max_lines
+
+    linebox_layout.briefing_wrapped = True  # type: ignore[attr-defined]
+    linebox_layout.__wrapped__ = original  # type: ignore[attr-defined]
+    block._linebox_layout = linebox_layout
+    return True
+
+
+def _unhyphenated_last_line(iter_line_boxes: Callable[..., Any], box_class: type, result: Any,
+                            context: Any, box: Any, index: int, child: Any, lines: list[Any],
+                            args: tuple[Any, ...]) -> Any:
+    """The page's last line of this paragraph set again without hyphenation, or None to keep it."""
+    (page_is_empty, absolute_boxes, fixed_boxes, _, bottom_space, _, skip_stack,
+     first_letter_style, first_line_style, _, max_lines_in) = args
+    abort, stop, resume_at, _, _, max_lines = result
+    if abort or not stop or not lines or max_lines_in is not None or max_lines is not None:
+        return None
+    last = lines[-1]
+    if last.resume_at is None or resume_at != {index: last.resume_at} or not _ends_hyphenated(last):
+        return None
+    if len(lines) == 1 and page_is_empty:
+        return None  # a page's only line: it must take something along
+    if any(not isinstance(d, box_class) or d.is_floated() or d.is_absolutely_positioned()
+           for d in last.descendants()):
+        return None  # a float or an absolutely positioned box (its placeholder): leave the line
+    first = len(lines) == 1
+    start = skip_stack if first else lines[-2].resume_at
+    styles = {id(d.style): d.style for d in child.descendants() if isinstance(d, box_class)}
+    saved = {key: style["hyphens"] for key, style in styles.items()}
+    try:
+        for style in styles.values():
+            style["hyphens"] = "manual"
+        lines_again = iter_line_boxes(
+            context, child, last.position_y, bottom_space, start, box, absolute_boxes, fixed_boxes,
+            first_letter_style if first else None, first_line_style if first else None)
+        line, line_resume_at = next(iter(lines_again), (None, None))
+    finally:
+        for key, style in styles.items():
+            style["hyphens"] = saved[key]
+    if (
+        line is None
+        or line_resume_at in (None, start, last.resume_at)
+        or _ends_hyphenated(line)
+        or abs(line.position_y - last.position_y) > 1e-6
+        or abs(line.height - last.height) > 1e-6
+        or _footnotes(line) != _footnotes(last)
+    ):
+        return None
+    line.resume_at = line_resume_at
+    return line
+
+
+def _ends_hyphenated(line: Any) -> bool:
+    """Whether a laid-out line's last text ends in its hyphenate-character."""
+    for box in reversed(list(line.descendants())):
+        text = getattr(box, "text", None)
+        if isinstance(text, str) and text.strip():
+            character = box.style["hyphenate_character"]
+            return bool(character) and text.rstrip().endswith(character)
+    return False
+
+
+def _footnotes(line: Any) -> list[Any]:
+    return [id(d.footnote) for d in line.descendants() if getattr(d, "footnote", None) is not None]
+
+
 # Which HTML element each structure element of the PDF comes from is known only while
 # WeasyPrint builds its tag tree: ``weasyprint.pdf.tags._build_box_tree(box, parent, pdf,
 # page_number, …)``, a generator that yields each element it makes (a pydyf dictionary

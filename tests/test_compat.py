@@ -19,6 +19,11 @@ The uses, each with its guard → what happens when it fails:
   from) and ``AbsolutePlaceholder._box``: a generator function with the parameters box,
   parent, pdf, page_number → no record: the PDF's tree is repaired from the PDF alone
   (detached content becomes artifacts).
+- ``weasyprint.layout.block._linebox_layout`` (wrapped: a page's last line set again
+  without hyphenation) and ``weasyprint.layout.inline.iter_line_boxes``: functions with
+  the known parameters, a result whose resume point is the last line's → the line stays
+  hyphenated, and the PDF writer sets that paragraph without hyphenation in a further
+  layout pass (each ≈ +40 % PDF time, for a letter that needs it).
 - ``weasyprint.pdf.VARIANTS``: ImportError → the variants WeasyPrint 70 knows; an unknown
   one then stops the build with WeasyPrint's error.
 - ``atexit._run_exitfuncs``: callable → ``sys.exit`` instead of ``os._exit`` (≈ 0.1–0.2 s
@@ -350,3 +355,60 @@ def test_weasyprints_tag_tree_builder_is_as_expected() -> None:
     assert getattr(wrapped, "briefing_callbacks", None) is not None  # the wrapper is in place
     assert _compat.on_tagged_box(pdf_tags._record)  # and stays so (idempotent)
     assert inspect.isgeneratorfunction(wrapped)
+
+
+# --------------------------------------------------------------------------- no hyphen at a page's foot
+
+LONG = PACKAGE.parent / "examples" / "lange-brief"
+
+
+def _long_letter_layouts(monkeypatch: pytest.MonkeyPatch) -> tuple[int, list]:
+    """The long example laid out: (layout passes, paragraphs a scan of its pages would still
+    set without hyphenation)."""
+    import weasyprint
+
+    from briefing.build import prepare
+    from briefing.huisstijl import HouseStyle
+    from briefing.writers import pdf
+
+    passes, found = [], []
+    render, layout = weasyprint.HTML.render, pdf._layout
+
+    def counted(self, *args, **kwargs):
+        passes.append(1)
+        return render(self, *args, **kwargs)
+
+    def scanned(source, *args, **kwargs):
+        document = layout(source, *args, **kwargs)
+        found.extend(pdf._hyphen_fixes(pdf._scan(document, source.etree_element)))
+        return document
+
+    monkeypatch.setattr(weasyprint.HTML, "render", counted)
+    monkeypatch.setattr(pdf, "_layout", scanned)
+    letter = prepare(LONG, LONG / "facts" / "missiegedreven-innovatiebeleid.yaml").letter
+    pdf.render_pdf(letter, HouseStyle(), base_dir=LONG)
+    return len(passes), found
+
+
+def test_weasyprint_sets_a_pages_last_line_again_without_hyphenation(monkeypatch: pytest.MonkeyPatch) -> None:
+    from weasyprint.layout import block
+
+    assert _compat.keep_page_end_words_whole()
+    assert block._linebox_layout.briefing_wrapped
+    assert _compat.keep_page_end_words_whole()  # idempotent: wrapped once
+    assert block._linebox_layout.__wrapped__.__name__ == "_linebox_layout"
+    # Five of the long example's ten pages would end in a hyphenated word: one layout, none does.
+    assert _long_letter_layouts(monkeypatch) == (1, [])
+
+
+def test_without_the_line_hook_a_hyphenated_page_end_costs_a_second_layout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from weasyprint.layout import block
+
+    _compat.keep_page_end_words_whole()
+    original = block._linebox_layout.__wrapped__
+    monkeypatch.setattr(block, "_linebox_layout", lambda *args: original(*args))  # another signature
+    assert _compat.keep_page_end_words_whole() is False
+    passes, left = _long_letter_layouts(monkeypatch)
+    assert passes > 1 and left == []  # slower (3 layouts here), never wrong

@@ -14,16 +14,20 @@ breaks and hyphenation of running text do not matter.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import shutil
 import subprocess
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pypdf
 import pytest
+from lxml import etree
 
 from briefing.build import build, prepare
+from briefing.dump import dump
 from briefing.model import Heading, Letter, Link, ListBlock, NoteRef, Paragraph, Table, Text, plain_text
 from briefing.writers import keep
 
@@ -52,6 +56,7 @@ class Rendering:
     body: tuple[str, ...]
     notes: tuple[str, ...]
     uris: frozenset[str]
+    page_ends: tuple[tuple[str, str], ...]  # per page break: the body's last line before, first after
 
     def pages_with(self, phrase: str) -> list[int]:
         """Pages (1-based) whose squashed text holds ``phrase`` squashed."""
@@ -76,6 +81,7 @@ def read(name: str, path: Path) -> Rendering:
     raw = _pdftotext(path, "-raw")
     body: list[str] = []
     notes: list[str] = []
+    firsts_and_lasts: list[tuple[str, str]] = []
     for page in "".join(_pdftotext(path, "-bbox-layout")).split("<page ")[1:]:
         lines = []
         for m in _LINE.finditer(page):
@@ -88,13 +94,28 @@ def read(name: str, path: Path) -> Rendering:
         end = max((top for top, _, height, _ in lines if height >= NOTE_LINE), default=0)
         body += [text for _, _, height, text in lines if height >= NOTE_LINE]
         notes += [text for top, _, height, text in lines if height < NOTE_LINE and top > end]
+        rows = _rows([line for line in lines if line[2] >= NOTE_LINE])
+        firsts_and_lasts.append((rows[0], rows[-1]) if rows else ("", ""))
+    page_ends = tuple((before[1], after[0]) for before, after in itertools.pairwise(firsts_and_lasts))
     uris = set()
     for page in pypdf.PdfReader(path).pages:
         for annot in page.get("/Annots") or ():
             action = annot.get_object().get("/A")
             if action is not None and "/URI" in action:
                 uris.add(str(action["/URI"]))
-    return Rendering(name, tuple(raw), tuple(body), tuple(notes), frozenset(uris))
+    return Rendering(name, tuple(raw), tuple(body), tuple(notes), frozenset(uris), page_ends)
+
+
+def _rows(lines: list[tuple[float, float, float, str]]) -> list[str]:
+    """(top, left, height, text) lines as printed rows, top to bottom: a note call's
+    superscript, which pdftotext may read as a line of its own, joins the line it is on."""
+    rows: list[list[tuple[float, float, float, str]]] = []
+    for line in sorted(lines):
+        if rows and line[0] < rows[-1][0][0] + rows[-1][0][2] - 3:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [" ".join(text for _, _, _, text in sorted(row, key=lambda line: line[1])) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -297,3 +318,37 @@ def test_no_note_line_is_cut_after_its_first_word(case: Case, rendering: Renderi
     (its trailing space measured). A line of one word is fine only as an address's piece."""
     alone = [line for line in rendering.notes if " " not in line and not re.search(r"[/.@]|^\d+$", line)]
     assert alone == [], f"{rendering.name}: {alone}"
+
+
+def test_no_page_ends_in_a_hyphenated_word(case: Case) -> None:
+    """Issue 13: the last word of a page is not hyphenated (our PDF). A line that ends in a
+    hyphen ends in a hyphenated word when the piece before it and the next page's first word
+    make a word of the letter ("constate-" + "ren"); a compound's own hyphen ("EU-" +
+    "lidstaten") does not. (LibreOffice 24.8+ keeps the DOCX so too — see
+    test_the_docx_asks_word_not_to_hyphenate_a_pages_last_word — but 7.4 has no such setting.)"""
+    ours = case.renderings[0]
+    words = {word.strip(".,;:()[]*‘’'\"") for word in dump(case.letter).split()}
+    hyphenated = []
+    for page, (last, first) in enumerate(ours.page_ends, 1):
+        tail, head = (last.split() or [""])[-1], (first.split() or [""])[0]
+        if re.search(r"[-\u00ad\u2010]$", tail) and (tail[:-1] + head).strip(".,;:()") in words:
+            hyphenated.append(f"p. {page}: {tail!r} / {head!r}")
+    assert len(ours.page_ends) == len(ours.pages) - 1 >= 7
+    assert hyphenated == [], f"{ours.name}: " + "; ".join(hyphenated)
+
+
+def test_the_docx_asks_word_not_to_hyphenate_a_pages_last_word(case: Case) -> None:
+    """Word 2013+ (compatibilityMode 15) moves the line of a hyphenated word at the foot of a
+    page to the next page unless the compatSetting allowHyphenationAtTrackBottom is on or
+    useWord2013TrackBottomHyphenation is off ([MS-DOCX] 2.3.7, 2.3.8); LibreOffice's DOCX
+    import (24.8+, tdf#132599) reads the same default as "don't hyphenate across a page or
+    column" (ParaHyphenationKeep), when the settings turn hyphenation or widow control on."""
+    with zipfile.ZipFile(case.docx) as docx:
+        settings = etree.fromstring(docx.read("word/settings.xml"))
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    compat = {e.get(f"{{{ns['w']}}}name"): e.get(f"{{{ns['w']}}}val")
+              for e in settings.iterfind("w:compat/w:compatSetting", ns)}
+    assert int(compat["compatibilityMode"]) >= 15
+    assert compat.get("allowHyphenationAtTrackBottom") in (None, "0", "false")
+    assert compat.get("useWord2013TrackBottomHyphenation") in (None, "1", "true")
+    assert settings.find("w:autoHyphenation", ns) is not None

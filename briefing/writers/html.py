@@ -208,13 +208,26 @@ def _paragraph(w: _BodyWriter, p: Paragraph, intro: bool = False) -> Markup:
 
 def _list(w: _BodyWriter, lst: ListBlock) -> Markup:
     items = Markup("").join(
-        Markup("<li>{}</li>").format(Markup("").join(_item_block(w, b) for b in item.blocks))
+        Markup("<li>{}</li>").format(Markup("").join(_item_blocks(w, item.blocks)))
         for item in lst.items
     )
     if lst.ordered:
-        start = Markup(' start="{}"').format(lst.start) if lst.start != 1 else Markup("")
+        # The marker is a ::before with counter(list-item) (letter.css): WeasyPrint reads
+        # ``start`` only as a presentational hint, which we do not enable, so say it in CSS.
+        start = (
+            Markup(' start="{0}" style="counter-reset: list-item {1}"').format(lst.start, lst.start - 1)
+            if lst.start != 1
+            else Markup("")
+        )
         return Markup("<ol{}>{}</ol>").format(start, items)
     return Markup("<ul>{}</ul>").format(items)
+
+
+def _item_blocks(w: _BodyWriter, blocks: tuple[object, ...]) -> list[Markup]:
+    # The marker belongs to the item's first paragraph (letter.css). An item that opens
+    # with another block gets an empty one, as the DOCX gives it its own marker line.
+    first = [] if blocks and isinstance(blocks[0], Paragraph) else [Markup('<p class="item"></p>')]
+    return [*first, *(_item_block(w, b) for b in blocks)]
 
 
 def _item_block(w: _BodyWriter, block: object) -> Markup:

@@ -110,24 +110,27 @@ def _layout(source: Any, style: HouseStyle, options: dict[str, Any], variant: st
     ``footnote-policy: line`` covers only the note's own line). After a layout we
     check every note; where one landed elsewhere, the paragraph at fault starts on
     a new page — with the heading and intro line before it, which must not be left
-    at the foot of the page — and the letter is laid out again. In that pass, a
-    page whose last line ends in a hyphenated word also gets that paragraph set
-    without hyphenation (WeasyPrint has no ``hyphenate-limit-last``). Most letters
-    need one pass.
+    at the foot of the page — and the letter is laid out again.
+
+    No page ends in a hyphenated word (WeasyPrint has no ``hyphenate-limit-last``):
+    WeasyPrint sets a page's last line again without hyphenation as it breaks the page
+    (:func:`briefing._compat.keep_page_end_words_whole`, no extra pass). Where that
+    cannot be done (another WeasyPrint, or a page break WeasyPrint moved back later),
+    the paragraph is set without hyphenation in a further pass, with any footnote moves.
+    Most letters need one pass.
     """
+    _compat.keep_page_end_words_whole()
     stylesheets = [_stylesheet(style), *_variant_stylesheets(style, variant)]
     render = functools.partial(source.render, font_config=_font_config(), stylesheets=stylesheets, **options)
     document = render()
     for _ in range(_MAX_PASSES):
         scan = _scan(document, source.etree_element)
-        moves = _footnote_fixes(scan)
-        if not moves:
+        moves, unhyphenate = _footnote_fixes(scan), _hyphen_fixes(scan)
+        if not moves and not unhyphenate:
             break
         for element in moves:
             _add_style(element, _PAGE_BREAK)
-        # A second layout costs as much as the first (≈ +40 % of a long letter's build),
-        # so a hyphen at a page's foot is mended only along with a footnote's move.
-        for element in _hyphen_fixes(scan):
+        for element in unhyphenate:
             _add_style(element, _NO_HYPHENS)
         document = render()
     return document

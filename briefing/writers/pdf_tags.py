@@ -703,19 +703,23 @@ class _Repair:
         kids = [kid for kid in self.kids(item) if self.is_element(kid)]
         if any(kid.S == "/Lbl" for kid in kids):
             return
-        node = next((kid for kid in kids if kid.S == "/LBody"), None)
+        parent, node = None, next((kid for kid in kids if kid.S == "/LBody"), None)
         for _ in range(3):  # LBody > P > the marker
             if node is None:
                 return
             first = next((kid for kid in self.kids(node) if self.is_element(kid)), None)
             info = self.info(first) if first is not None else None
             if info is not None and info.tag.endswith("::before"):
-                self.set_kids(node, [kid for kid in self.kids(node) if kid is not first])
+                rest = [kid for kid in self.kids(node) if kid is not first]
+                self.set_kids(node, rest)
+                if not rest and parent is not None:
+                    # The empty paragraph of an item that opens with a list: nothing to read.
+                    self.set_kids(parent, [kid for kid in self.kids(parent) if kid is not node])
                 first.S = self.pikepdf.Name.Lbl
                 first.P = item
                 self.set_kids(item, [first, *self.kids(item)])
                 return
-            node = first
+            parent, node = node, first
 
     def _body(self, item: Any) -> Any:
         """The item's ``LBody``, made from everything but its ``Lbl`` when missing."""

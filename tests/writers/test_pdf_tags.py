@@ -152,6 +152,28 @@ def test_a_list_broken_by_a_page_is_one_list_with_its_nested_list_in_the_item(pd
     assert len({e.page for e in nested.walk() if e.text}) >= 2, "the nested list should cross the break"
 
 
+def test_a_list_from_three_and_an_item_that_opens_with_a_list() -> None:
+    """The markers are the first paragraph's ::before (at the margin, as in the DOCX): a
+    numbered list keeps its start, and an item without a paragraph of its own still has
+    a Lbl (its marker on a line of its own) and no empty P left behind."""
+
+    def item(*blocks: object) -> ListItem:
+        return ListItem(tuple(blocks))
+
+    inner = ListBlock(False, (item(Paragraph((Text("binnen"),))), item(Paragraph((Text("ook binnen"),)))))
+    from_three = ListBlock(True, (item(Paragraph((Text("derde"),))), item(Paragraph((Text("vierde"),)))), 3)
+    letter = sample_letter()
+    letter = replace(letter, blocks=(*letter.blocks, from_three, ListBlock(False, (item(inner),))))
+    tree = tags.read(render_pdf(letter, STYLE, base_dir=ROOT))
+    numbered = next(lst for lst in tree.root.find("L") if "derde" in lst.all_text())
+    assert [li.children[0].all_text() for li in numbered.children] == ["3.", "4."]
+    outer = next(lst for lst in tree.root.find("L") if lst.all_text().startswith("––binnen"))
+    (opening,) = outer.children
+    assert [kid.type for kid in opening.children] == ["Lbl", "LBody"]
+    assert [kid.type for kid in opening.children[1].children] == ["L"]
+    assert [p for p in tree.root.find("P") if not p.all_text()] == []
+
+
 @pytest.mark.parametrize("name", ["geannoteerde-agenda-rbz", "alles", ANSWERS])
 def test_footnotes_are_notes_and_calls_link_to_them(pdfs: dict[str, Path], name: str) -> None:
     tree = tags.read(pdfs[name])
