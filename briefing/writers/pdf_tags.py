@@ -196,7 +196,8 @@ class _Repair:
         self.parent_tree = self._parent_tree()
         self.ids: dict[str, Any] = {}
         self.contents = PageContents(pdf, self.pages)
-        self._kids: dict[tuple[int, int], list[Any]] = {}
+        self._kids: dict[tuple[int, int], tuple[Any, ...]] = {}
+        self._element_kids: dict[tuple[int, int], tuple[Any, ...]] = {}
         self._is_element: dict[tuple[int, int], bool] = {}
 
     def info(self, element: Any) -> BoxInfo | None:
@@ -260,21 +261,32 @@ class _Repair:
 
     # ------------------------------------------------------------------ tree helpers
 
-    def kids(self, element: Any) -> list[Any]:
-        """``element``'s /K as a list (read once per element: the tree is walked often)."""
+    def kids(self, element: Any) -> tuple[Any, ...]:
+        """``element``'s /K as a tuple (read once per element: the tree is walked often)."""
         key = element.objgen
         cached = self._kids.get(key) if key != (0, 0) else None
         if cached is None:
             k = element.get("/K")
-            cached = [] if k is None else list(k) if isinstance(k, self.pikepdf.Array) else [k]
+            cached = () if k is None else tuple(k) if isinstance(k, self.pikepdf.Array) else (k,)
             if key != (0, 0):
                 self._kids[key] = cached
-        return list(cached)
+        return cached
+
+    def element_kids(self, element: Any) -> tuple[Any, ...]:
+        """``element``'s kids that are structure elements (remembered until they change)."""
+        key = element.objgen
+        cached = self._element_kids.get(key) if key != (0, 0) else None
+        if cached is None:
+            cached = tuple(kid for kid in self.kids(element) if self.is_element(kid))
+            if key != (0, 0):
+                self._element_kids[key] = cached
+        return cached
 
     def set_kids(self, element: Any, kids: list[Any]) -> None:
         element.K = self.pikepdf.Array(kids)
         if element.objgen != (0, 0):
-            self._kids[element.objgen] = list(kids)
+            self._kids[element.objgen] = tuple(kids)
+            self._element_kids.pop(element.objgen, None)
 
     def is_element(self, kid: Any) -> bool:
         """True for a structure element (not an MCID, MCR or OBJR); remembered per object."""
@@ -379,7 +391,7 @@ class _Repair:
                 element.S = self.pikepdf.Name.Div
                 element.T = self.pikepdf.String("Colofon")
                 element.P = self.document
-                doc_kids = self.kids(self.document)
+                doc_kids = list(self.kids(self.document))
                 if anchor_index is not None and self._paint_after(element, doc_kids[anchor_index], page):
                     doc_kids.insert(anchor_index + 1, element)
                 else:  # where it is painted: after the rest of its page
@@ -405,7 +417,7 @@ class _Repair:
         while stack:
             node = stack.pop()
             reached.add(node.objgen)
-            stack.extend(kid for kid in self.kids(node) if self.is_element(kid))
+            stack.extend(self.element_kids(node))
         roots: list[Any] = []
         handled: set[tuple[int, int]] = set()
         tops: set[tuple[int, int]] = set()
@@ -523,9 +535,8 @@ class _Repair:
 
     def _walk(self, element: Any) -> Iterator[Any]:
         yield element
-        for kid in self.kids(element):
-            if self.is_element(kid):
-                yield from self._walk(kid)
+        for kid in self.element_kids(element):
+            yield from self._walk(kid)
 
     # ------------------------------------------------------------------ hyphens
 
@@ -559,9 +570,8 @@ class _Repair:
             kept.append(kid)
         if changed:
             self.set_kids(parent, kept)
-        for kid in self.kids(parent):
-            if self.is_element(kid):
-                self._join_split_elements(kid)
+        for kid in self.element_kids(parent):
+            self._join_split_elements(kid)
 
     # ------------------------------------------------------------------ footnotes
 
@@ -597,15 +607,13 @@ class _Repair:
         self._footnote_calls(self.document, notes)
 
     def _is_footnote_area(self, element: Any) -> bool:
-        kids = [kid for kid in self.kids(element) if self.is_element(kid)]
+        kids = self.element_kids(element)
         return bool(kids) and all(self._has_class(kid, "voetnoot") for kid in kids) and not self._has_class(
             element, "voetnoot"
         )
 
     def _footnote_calls(self, element: Any, notes: dict[str, Any]) -> None:
-        for kid in self.kids(element):
-            if not self.is_element(kid):
-                continue
+        for kid in self.element_kids(element):
             info = self.info(kid)
             again = info is not None and info.tag == "sup" and "noot" in info.classes
             if info is not None and (info.tag.endswith("::footnote-call") or again):
@@ -675,9 +683,8 @@ class _Repair:
 
     def _lists(self, element: Any) -> None:
         """``LI`` > ``Lbl`` + ``LBody``; a nested ``L`` inside its item's body; ``/ListNumbering``."""
-        for kid in self.kids(element):
-            if self.is_element(kid):
-                self._lists(kid)
+        for kid in self.element_kids(element):
+            self._lists(kid)
         if element.get("/S") != "/L":
             return
         info = self.info(element)
