@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from briefing import parallel
-from briefing.build import FORMATS, BuildProblems, BuildResult, build, dependencies
+from briefing.build import FORMATS, BuildProblems, BuildResult, PdfReady, build, dependencies
 from briefing.errors import BriefingError, InputError, Problems, UsageError
 from briefing.facts import letter_files
 
@@ -85,10 +85,14 @@ class Watcher:
 
     # ----------------------------------------------------------------- building
 
-    def build(self, letters: list[Path]) -> tuple[list[BuildResult], list[InputError]]:
-        """Build ``letters``; their results and input problems (other problems too, as text)."""
+    def build(
+        self, letters: list[Path], on_pdf: PdfReady | None = None
+    ) -> tuple[list[BuildResult], list[InputError]]:
+        """Build ``letters``; their results and input problems (other problems too, as text).
+
+        ``on_pdf``: see :func:`briefing.build.build` (each PDF handed over before the rest)."""
         try:
-            return build(letters, self.root, self.formats, self.draft), []
+            return build(letters, self.root, self.formats, self.draft, on_pdf=on_pdf), []
         except BuildProblems as exc:
             return exc.results, exc.problems
         except Problems as exc:
@@ -162,13 +166,13 @@ def _loop(
 
 
 def build_round(
-    watcher: Watcher, letters: list[Path], out: Callable[[str], None]
+    watcher: Watcher, letters: list[Path], out: Callable[[str], None], on_pdf: PdfReady | None = None
 ) -> tuple[list[BuildResult], list[InputError]]:
     """Build ``letters`` and print what was written and every problem; return both."""
     if not letters:
         return [], []
     start = time.perf_counter()
-    results, problems = watcher.build(letters)
+    results, problems = watcher.build(letters, on_pdf)
     for result in results:
         if result.unchanged:
             out(f"{result.name}: ongewijzigd")

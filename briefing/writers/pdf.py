@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from briefing import _compat
+from briefing import _compat, timing
 from briefing.errors import OutputError
 from briefing.huisstijl import ASSETS, HouseStyle
 from briefing.model import Letter
@@ -66,11 +66,15 @@ def render_pdf(
     try:
         source = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         document = _layout(source, style, options, base)
+        timing.mark("pdf-layout")
         if not tagged:
             return document.write_pdf(**options)
         with pdf_tags.recording() as boxes:
             raw = document.write_pdf(**options)
-        return pdf_tags.repair(raw, boxes, declare_ua=variant in COMBINED_VARIANTS)
+        timing.mark("pdf-write")
+        repaired = pdf_tags.repair(raw, boxes, declare_ua=variant in COMBINED_VARIANTS)
+        timing.mark("pdf-tags")
+        return repaired
     except FatalURLFetchingError as exc:
         # WeasyPrint wraps a refusal of our fetcher; hand the caller our own error.
         cause = exc.__cause__
