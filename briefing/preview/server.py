@@ -119,6 +119,10 @@ class Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, body, kind, head)
         elif path == "/api/state":
             self._json(preview.state_json(), head)
+        elif path == "/api/moments":  # where the last round's time went (benchmarks/preview.py)
+            with preview.changed:
+                data = {"rounds": preview.rounds, "moments": preview.moments}
+            self._json(data, head)
         elif path == "/events":
             self._events(head)
         elif match := _LETTER.fullmatch(path):
@@ -126,6 +130,7 @@ class Handler(BaseHTTPRequestHandler):
             if view is None:
                 self._not_found(head)
             else:
+                preview.looking_at(view.name)  # built first in the next round
                 with preview.changed:
                     data = view.json()
                 self._json(data, head)
@@ -153,11 +158,14 @@ class Handler(BaseHTTPRequestHandler):
         if view is None:
             self._not_found(head)
             return
+        self.server.preview.asked_ratio(name, ratio)  # a new build's pages are drawn at it beforehand
         with self.server.preview.changed:
             pdf = view.pdf
             page = view.pages[index] if 0 <= index < len(view.pages) else None
             key = (page.look, ratio, colour) if page else None
             image = view.images.get(key) if key else None
+        if image is not None:
+            self.server.preview.served(name, key)
         if pdf is None or page is None or (colour and page.colour is None):
             self._not_found(head)
             return
@@ -201,6 +209,7 @@ class Handler(BaseHTTPRequestHandler):
         if head:
             return
         sent = -1
+        preview.stream(opened=True)
         try:
             while not preview.closed:
                 latest = preview.wait(sent, KEEP_ALIVE)
@@ -212,6 +221,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
         except OSError:  # the tab was closed
             return
+        finally:
+            preview.stream(opened=False)
 
     # ----------------------------------------------------------------- answers
 
