@@ -92,6 +92,9 @@ class Handler(BaseHTTPRequestHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.1"
     server_version = "briefing-preview"
+    # An answer's headers and body go out as separate writes; with Nagle's algorithm the
+    # body's last piece waits for the browser's delayed ACK of the headers (≈ 40 ms an image).
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the terminal shows the builds, not every request."""
@@ -164,8 +167,6 @@ class Handler(BaseHTTPRequestHandler):
             page = view.pages[index] if 0 <= index < len(view.pages) else None
             key = (page.look, ratio, colour) if page else None
             image = view.images.get(key) if key else None
-        if image is not None:
-            self.server.preview.served(name, key)
         if pdf is None or page is None or (colour and page.colour is None):
             self._not_found(head)
             return
@@ -182,6 +183,7 @@ class Handler(BaseHTTPRequestHandler):
                 if view.pdf is pdf:  # not replaced by a newer build meanwhile
                     view.images[key] = image
         self._send(HTTPStatus.OK, image, "image/png", head)
+        self.server.preview.served(name, key)  # sent: the build may go on with the DOCX
 
     def _download(self, name: str, fmt: str, head: bool) -> None:
         preview = self.server.preview
