@@ -11,13 +11,14 @@ before or after the change) hold a changed file. An input problem is printed as
 
 from __future__ import annotations
 
+import functools
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from briefing import parallel
+from briefing import limits, parallel, render
 from briefing.build import FORMATS, BuildProblems, BuildResult, PdfReady, build, dependencies
 from briefing.errors import BriefingError, InputError, Problems, UsageError
 from briefing.facts import letter_files
@@ -85,6 +86,14 @@ class Watcher:
 
     # ----------------------------------------------------------------- building
 
+    def spare(self) -> None:
+        """Fork the next save's render process now, between rounds, its templates compiled
+        (:func:`briefing.limits.make_spare`): a save then renders without waiting for a new
+        process or a compiler."""
+        folder = self.root / "templates"
+        templates = sorted({dep for deps in self.deps.values() for dep in deps if dep.is_relative_to(folder)})
+        limits.make_spare(functools.partial(render.compile_templates, self.root, templates))
+
     def build(
         self, letters: list[Path], on_pdf: PdfReady | None = None
     ) -> tuple[list[BuildResult], list[InputError]]:
@@ -135,6 +144,7 @@ def watch(
         rebuild = on_round or (lambda w, letters: build_round(w, letters, out))
         rebuild(watcher, letters)
         parallel.warm_up(watcher.root, watcher.formats)  # the first save rebuilds as fast as later ones
+        watcher.spare()
         _loop(watcher, interval, rebuild, lambda: bool(interrupted) or stop())
         if interrupted:
             out("gestopt")
@@ -163,6 +173,7 @@ def _loop(
             changed |= more
         # Also with no letter to build (one was removed): a preview updates its list of letters.
         rebuild(watcher, watcher.affected(changed))
+        watcher.spare()
 
 
 def build_round(
