@@ -133,6 +133,12 @@ def main() -> None:
             facts.write_text(text.replace(f"armeense_soldaten: {old}", f"armeense_soldaten: {new}"), "utf-8")
             update = _wait(browser, f"""const u = window.briefingPreview.updates.slice({seen})
                 .find(u => u.first && !'{first}'.startsWith(u.first)); return u""")
+            # When the last image the update fetched had arrived (the browser's resource timing).
+            update["loaded"] = browser.execute_script(f"""
+                const since = {update.get('fetched') or update['at'] - 1000} - performance.timeOrigin;
+                const ends = performance.getEntriesByType('resource').filter(e => e.name.includes('/pagina/')
+                    && e.startTime >= since).map(e => e.responseEnd);
+                return ends.length ? performance.timeOrigin + Math.max(...ends) : null""")
             times.append((update["at"] - start) / 1000)
             print(f"save {n + 1}: {times[-1]:.2f} s", file=sys.stderr)
             for name, seconds in _phases(url, rounds_before, start / 1000, update).items():
@@ -183,7 +189,9 @@ def main() -> None:
 PHASES = (
     ("detect the save (polling, settling, dependencies)", "save", "round"),
     ("round start → letter (digests, lock)", "round", "begin"),
-    ("load facts, render template, model", "begin", "prepared"),
+    ("load facts", "begin", "facts-loaded"),
+    ("render template (forked, limited)", "facts-loaded", "template-rendered"),
+    ("model (parse, number, placeholders)", "template-rendered", "prepared"),
     ("PDF layout (warm worker)", "prepared", "pdf-layout"),
     ("PDF write", "pdf-layout", "pdf-write"),
     ("PDF tag repair", "pdf-write", "pdf-tags"),
@@ -192,7 +200,8 @@ PHASES = (
     ("changed pages drawn (PNG)", "diff", "pages-drawn"),
     ("event to the page", "pages-drawn", "page:heard"),
     ("letter's data fetched", "page:heard", "page:fetched"),
-    ("images fetched, decoded, on screen", "page:fetched", "page:at"),
+    ("changed pages' images fetched", "page:fetched", "page:loaded"),
+    ("images decoded, on screen", "page:loaded", "page:at"),
     ("= save → on screen", "save", "page:at"),
     ("after: waiting for the page to fetch its images", "pages-drawn", "pages-served"),
     ("after: DOCX", "pages-served", "docx"),
@@ -229,7 +238,7 @@ def _phases(url: str, rounds_before: int, saved: float, update: dict) -> dict[st
         key = "begin" if what.startswith("begin ") else what
         at.setdefault(key, when)  # the first of each: the letter on screen is built first
         at["end"] = when
-    for key in ("heard", "fetched", "at"):
+    for key in ("heard", "fetched", "loaded", "at"):
         if update.get(key):
             at[f"page:{key}"] = update[key] / 1000
     return {name: at[b] - at[a] for name, a, b in PHASES if a in at and b in at}
