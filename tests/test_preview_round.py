@@ -96,7 +96,9 @@ def test_the_letter_a_page_looks_at_is_built_first(preview: Round, monkeypatch) 
 
 def test_only_the_changed_pages_are_drawn_again(preview: Round, monkeypatch) -> None:
     view = preview.state.view(LETTER)
-    preview.state.asked_ratio(LETTER, 1.0)  # a page on a screen of ratio 1 showed the letter
+    preview.state.asked_ratio(ALSO, 1.0)  # looked at before, not now: not drawn ahead
+    preview.state.looking_at(LETTER)
+    preview.state.asked_ratio(LETTER, 1.0)  # a page on a screen of ratio 1 shows the letter
     before = {page.look: page for page in view.pages}
     drawn: list[tuple[int, float, bool]] = []
     draw = pages_module._draw
@@ -110,7 +112,8 @@ def test_only_the_changed_pages_are_drawn_again(preview: Round, monkeypatch) -> 
     view = preview.state.view(LETTER)
     changed = [i for i, page in enumerate(view.pages) if page.look not in before]
     assert changed == [0]  # the figure is on page 1; pages 2 and 3 look as they did
-    # Page 1 drawn before the page heard of it, grey and its colour part; nothing else.
+    # Page 1 drawn before the page heard of it, grey and its colour part; nothing else (the
+    # other letter's pages are drawn when a page asks for them).
     assert sorted(drawn) == [(0, 1.0, False), (0, 1.0, True)]
     assert {key[0] for key in view.images} == {view.pages[0].look}
 

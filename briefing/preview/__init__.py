@@ -126,8 +126,9 @@ def _show_new(
     state: Preview, name: str, pdf: bytes, prepared: Prepared, before: Snapshot | None
 ) -> LetterView:
     """Put a letter's new PDF on the page at once, with what changed since ``before`` (the
-    snapshot of the build it replaces); the changed pages are drawn first, at the
-    resolutions the page asked for. Returns the letter's view as it was."""
+    snapshot of the build it replaces); if a page is looking at the letter, its changed
+    pages are drawn first, at the resolutions the page asked for. Returns the letter's
+    view as it was."""
     from briefing.diff import compare
     from briefing.preview.pages import describe_pages, find_marks, render_new
     from briefing.snapshot import letter_facts
@@ -140,7 +141,7 @@ def _show_new(
     timing.mark("diff")
     view = state.view(name)
     images = {}
-    if view is not None:
+    if view is not None and name == state.focus():
         with state.changed:
             shown, have, ratios = [page.look for page in view.pages], set(view.images), view.wanted_ratios()
         images = render_new(pdf, sizes, ratios, shown, have)
