@@ -116,8 +116,10 @@ def prepare(project: Path, path: Path, draft: bool = False) -> Prepared:
     from briefing.parts import assemble, split
 
     facts = load_letter(project, path)
+    timing.mark("facts-loaded")
     # In a process of its own, bounded in time and memory: a template is code the user wrote.
     rendered = limits.run_limited(render_letter, facts, project, file=_rel(facts.template, project))
+    timing.mark("template-rendered")
     markdown = assemble(rendered, facts, project)
     try:
         letter = number(split(parse(markdown, replace(facts.meta, concept=draft))))
