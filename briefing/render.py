@@ -147,7 +147,16 @@ class _Loader(FileSystemLoader):
                 hint="splits het op, of zet grote gegevens in de feiten",
             )
         characters.check(source, shown, TemplateError)
-        return keep_newline_after_text(protect_heading_attributes(source)), filename, uptodate
+
+        def unchanged() -> bool:
+            """Jinja's check is the file's mtime; a compiled template (kept by a spare render
+            process, see :func:`compile_templates`) is used again only for the very same text."""
+            try:
+                return uptodate() and Path(filename).read_text(encoding="utf-8-sig") == source
+            except (OSError, UnicodeDecodeError):
+                return False
+
+        return keep_newline_after_text(protect_heading_attributes(source)), filename, unchanged
 
 
 # --------------------------------------------------------------------------- literal insertion
