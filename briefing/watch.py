@@ -39,6 +39,7 @@ class Watcher:
         self.draft = draft
         self.deps: dict[Path, set[Path]] = {}
         self.stamps: dict[Path, Stamp] = {}
+        self.pending: list[Path] = []  # letters a round left to the next one (a save came first)
 
     # ----------------------------------------------------------------- what changed
 
@@ -60,6 +61,10 @@ class Watcher:
                 stamps[path] = (st.st_mtime_ns, st.st_size)
         return stamps
 
+    def saved(self) -> bool:
+        """Whether a watched file changed since the last :meth:`changes` (which will report it)."""
+        return self.scan() != self.stamps
+
     def changes(self) -> set[Path]:
         """Files added, removed or modified since the last call (empty on the first one)."""
         now = self.scan()
@@ -68,17 +73,19 @@ class Watcher:
         return changed
 
     def affected(self, changed: set[Path]) -> list[Path]:
-        """The letters that depend on a changed file (before or after the change).
+        """The letters that depend on a changed file (before or after the change), and those
+        the last round left for this one (:attr:`pending`).
 
         A letter seen for the first time counts as affected; so, on the first call, all.
         """
         letters = letter_files(self.root)
         out = []
+        pending, self.pending = set(self.pending), []
         for letter in letters:
             before = self.deps.get(letter)
             after = set(dependencies(self.root, letter))
             self.deps[letter] = after
-            if before is None or letter in changed or changed & (before | after):
+            if before is None or letter in changed or letter in pending or changed & (before | after):
                 out.append(letter)
         for gone in set(self.deps) - set(letters):
             del self.deps[gone]
@@ -177,13 +184,34 @@ def _loop(
 
 
 def build_round(
-    watcher: Watcher, letters: list[Path], out: Callable[[str], None], on_pdf: PdfReady | None = None
+    watcher: Watcher,
+    letters: list[Path],
+    out: Callable[[str], None],
+    on_pdf: PdfReady | None = None,
+    one_by_one: bool = False,
 ) -> tuple[list[BuildResult], list[InputError]]:
-    """Build ``letters`` and print what was written and every problem; return both."""
+    """Build ``letters`` and print what was written and every problem; return both.
+
+    ``one_by_one`` (``briefing preview``): the letters are built one after another, in the
+    order given, and a save that comes meanwhile ends the round before the next letter;
+    the letters not built are left in ``watcher.pending`` for the next round, which then
+    follows at once (the letter on screen shows the newest save first).
+    """
     if not letters:
         return [], []
     start = time.perf_counter()
-    results, problems = watcher.build(letters, on_pdf)
+    if one_by_one:
+        results, problems = [], []
+        for index, letter in enumerate(letters):
+            if index and watcher.saved():
+                watcher.pending = letters[index:]
+                out(f"uitgesteld tot na de nieuwe wijziging: {', '.join(p.stem for p in watcher.pending)}")
+                break
+            built, found = watcher.build([letter], on_pdf)
+            results += built
+            problems += found
+    else:
+        results, problems = watcher.build(letters, on_pdf)
     for result in results:
         if result.unchanged:
             out(f"{result.name}: ongewijzigd")

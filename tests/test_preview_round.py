@@ -38,6 +38,10 @@ class Round:
     def save(self, path: str, old: str, new: str) -> None:
         """Edit a source and run the round the watcher would run for it."""
         edit(self.project / path, old, new)
+        self.next_round()
+
+    def next_round(self) -> None:
+        """The round the watcher runs for what it sees now."""
         _round(self.state, self.watcher, self.watcher.affected(self.watcher.changes()), lambda line: None)
 
     def output(self, name: str, fmt: str) -> bytes:
@@ -95,6 +99,37 @@ def test_the_letter_a_page_looks_at_is_built_first(preview: Round, monkeypatch) 
     monkeypatch.setattr(preview.state, "update", watching)
     preview.save("facts/_armenie.yaml", *FIGURE)
     assert order == [ALSO, LETTER]
+
+
+def test_a_save_during_a_round_comes_before_the_other_letters(preview: Round, monkeypatch) -> None:
+    old_also = preview.output(ALSO, "pdf")
+    update = preview.state.update
+    saved: list[str] = []
+
+    def save_meanwhile(name: str, *args: Any, **kwargs: Any):
+        if not saved:  # the letter on screen is shown: the writer saves again at once
+            edit(preview.project / "facts" / "_armenie.yaml", FIGURE[1], "armeense_soldaten: 211")
+            saved.append(name)
+        return update(name, *args, **kwargs)
+
+    monkeypatch.setattr(preview.state, "update", save_meanwhile)
+    preview.save("facts/_armenie.yaml", *FIGURE)
+    assert saved == [LETTER]
+    # The other letter waits for the next round; its files and its view are as they were.
+    assert [p.stem for p in preview.watcher.pending] == [ALSO]
+    assert preview.output(ALSO, "pdf") == old_also and not preview.state.view(ALSO).problems
+    # The next round (at once: the watcher sees the save) builds the newest figure, the
+    # letter on screen first, and then the other letter too.
+    order: list[str] = []
+
+    def watching(name: str, *args: Any, **kwargs: Any):
+        order.append(name)
+        return update(name, *args, **kwargs)
+
+    monkeypatch.setattr(preview.state, "update", watching)
+    preview.next_round()
+    assert order == [LETTER, ALSO] and preview.watcher.pending == []
+    assert " 211 " in _text(preview.output(LETTER, "docx")) and preview.output(ALSO, "pdf") != old_also
 
 
 def test_only_the_changed_pages_are_drawn_again(preview: Round, monkeypatch) -> None:

@@ -98,8 +98,8 @@ def _round(state: Preview, watcher: Watcher, letters: list[Path], out: Callable[
 def _build_and_show(
     state: Preview, watcher: Watcher, letters: list[Path], out: Callable[[str], None]
 ) -> None:
-    """Build ``letters``, each put on the page as soon as its PDF is made; then tell the page
-    the outcome of the others (problems, or unchanged)."""
+    """Build ``letters`` one by one, each put on the page as soon as its PDF is made, until
+    a save comes; then tell the page the outcome of the others (problems, or unchanged)."""
     from briefing.watch import build_round
 
     before = {path.stem: _snapshot(watcher.root / "output", path.stem) for path in letters}
@@ -110,9 +110,11 @@ def _build_and_show(
         state.wait_served(name, SERVE_WAIT)  # then its DOCX, redline and files
         timing.mark("pages-served")
 
-    results, problems = build_round(watcher, letters, out, on_pdf)
+    results, problems = build_round(watcher, letters, out, on_pdf, one_by_one=True)
     done = {result.name: result for result in results}
     for path in letters:
+        if path in watcher.pending:
+            continue  # left for the next round: a save came first
         result, early = done.get(path.stem), shown.get(path.stem)
         if result is not None and early is not None:
             continue  # its pages are on the page since its PDF was made
