@@ -145,8 +145,8 @@ def _show_new(
     images = {}
     if view is not None and name == state.focus():
         with state.changed:
-            shown, have, ratios = [page.look for page in view.pages], set(view.images), view.wanted_ratios()
-        images = render_new(pdf, sizes, ratios, shown, have)
+            looks, have, ratios = [page.look for page in view.pages], set(view.images), view.wanted_ratios()
+        images = render_new(pdf, sizes, ratios, looks, have)  # the pages on screen now keep theirs
     timing.mark("pages-drawn")
     return state.update(name, pdf, sizes, changes=report_json(report, marks), marks=marks, built=True,
                         images=images)
