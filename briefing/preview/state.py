@@ -105,11 +105,13 @@ class Preview:
                 view.ratios[ratio] = time.monotonic()
 
     def served(self, name: str, key: tuple[str, float, bool]) -> None:
-        """A page fetched the image ``key`` of letter ``name``."""
+        """A page fetched the image ``key`` of letter ``name`` (at whatever ratio: a page that
+        now asks for another one no longer needs those drawn at the old one)."""
+        look, _, colour = key
         with self.changed:
             view = self.letters.get(name)
-            if view is not None and key in view.unserved:
-                view.unserved.discard(key)
+            if view is not None and view.unserved:
+                view.unserved = {k for k in view.unserved if (k[0], k[2]) != (look, colour)}
                 self.changed.notify_all()
 
     def wait_served(self, name: str, timeout: float) -> bool:
@@ -227,7 +229,7 @@ class Preview:
                 return
             view.pdf, view.pages, view.images = before.pdf, before.pages, before.images
             view.changes, view.marks, view.built = before.changes, before.marks, before.built
-            view.problems = problems
+            view.problems, view.unserved = problems, set()
             view.version += 1
             self._notify()
 
