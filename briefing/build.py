@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from briefing import huisstijl, limits, outputs, parallel, placeholders, snapshot
+from briefing import huisstijl, limits, outputs, parallel, placeholders, snapshot, timing
 from briefing.errors import (
     BriefingError,
     InputError,
@@ -58,6 +58,9 @@ class BuildResult:
     unchanged: bool = False
     kept: tuple[Path, ...] = ()  # edited outputs copied aside before overwriting
     seconds: float = 0.0
+
+
+PdfReady = Callable[[str, bytes, Prepared], None]  # (letter's name, its PDF, what it was made from)
 
 
 class BuildProblems(Problems):
@@ -110,8 +113,10 @@ def prepare(project: Path, path: Path, draft: bool = False) -> Prepared:
     from briefing.parts import assemble, split
 
     facts = load_letter(project, path)
+    timing.mark("facts-loaded")
     # In a process of its own, bounded in time and memory: a template is code the user wrote.
     rendered = limits.run_limited(render_letter, facts, project, file=_rel(facts.template, project))
+    timing.mark("template-rendered")
     markdown = assemble(rendered, facts, project)
     try:
         letter = number(split(parse(markdown, replace(facts.meta, concept=draft))))
@@ -152,6 +157,7 @@ def build(
     jobs: int | None = None,
     pdf_variant: str | None = DEFAULT_PDF_VARIANT,
     progress: Callable[[int, int, str, BuildResult | BriefingError], None] | None = None,
+    on_pdf: PdfReady | None = None,
 ) -> list[BuildResult]:
     """Build letters into ``output/``; raise :class:`BuildProblems` if any had problems.
 
@@ -160,6 +166,11 @@ def build(
     one per core) are built at once, in warm worker processes; a single letter's
     PDF is then made in a worker while this process makes its DOCX. ``progress``
     is called as each letter finishes: ``(done, total, name, result or error)``.
+
+    ``on_pdf(name, pdf, prepared)``, when given, is called in this process with each
+    letter's PDF as soon as it is made — the bytes the build then writes — before its
+    DOCX is made and before any of its files is written (``briefing preview`` shows the
+    new pages meanwhile). Letters are then built one after another, in the order given.
     """
     root = Path(project).resolve()
     for fmt in formats:
@@ -178,7 +189,7 @@ def build(
     outputs.check_state(output)
     with outputs.project_lock(output):
         job = _Job(root, style, output, tuple(formats), draft, force, pdf_variant)
-        for outcome in _build_all(job, paths, jobs, progress):
+        for outcome in _build_all(job, paths, jobs, progress, on_pdf):
             if isinstance(outcome, BuildResult):
                 results.append(outcome)
             elif isinstance(outcome, Problems):
@@ -203,9 +214,11 @@ def _build_one(
     pdf_variant: str | None,
     pool: parallel.Pool | None = None,
     digest: str | None = None,
+    on_pdf: PdfReady | None = None,
 ) -> BuildResult:
     start = time.perf_counter()
     name = path.stem
+    timing.mark(f"begin {name}")
     manifest = outputs.Manifest(output, name, ignore_damage=force)
     targets = {fmt: output / f"{name}.{fmt}" for fmt in formats}
     digest = digest or _inputs_digest(root, path, style, formats, draft, pdf_variant)
@@ -223,10 +236,15 @@ def _build_one(
             "of bouw opnieuw met --force (de bewerkte versie wordt dan eerst bewaard)",
         )
 
+    timing.mark("prepared")
+
+    def render(fmt: str) -> bytes:
+        return _render(fmt, prepared.letter, style, pdf_variant, root)
+
     # With a pool, the PDF is made in a worker while this process makes the rest.
     pdf = None
     if pool is not None and "pdf" in formats:
-        pdf = pool.submit(_render, "pdf", prepared.letter, style, pdf_variant, root)
+        pdf = pool.submit(timing.collect, _render, "pdf", prepared.letter, style, pdf_variant, root)
     # A DOCX without a PDF still stores the true page count: the last PDF's, if it was laid
     # out from the same inputs, else the PDF's layout, made but not written.
     layout = _inputs_digest(root, path, style, ("pdf",), draft, pdf_variant)
@@ -238,14 +256,18 @@ def _build_one(
             pages = known["count"]
         else:
             pages = pool.submit(_page_count, *args) if pool is not None else _page_count(*args)
-    data = {
-        fmt: _render(fmt, prepared.letter, style, pdf_variant, root)
-        for fmt in formats
-        if fmt != "pdf" or pdf is None
-    }
+    data: dict[str, bytes] = {}
+    if on_pdf is not None and "pdf" in formats:  # the PDF first, handed over before the rest is made
+        data["pdf"] = render("pdf") if pdf is None else _pdf_result(pdf, render)
+        on_pdf(name, data["pdf"], prepared)
+    for fmt in formats:
+        if fmt not in data and (fmt != "pdf" or pdf is None):
+            data[fmt] = render(fmt)
+            timing.mark(fmt)
     redline = _redline(output, name, prepared.letter, style, data.get("docx")) if "docx" in formats else None
-    if pdf is not None:
-        data["pdf"] = _worker_result(pdf, lambda: _render("pdf", prepared.letter, style, pdf_variant, root))
+    timing.mark("redline")
+    if "pdf" not in data and pdf is not None:
+        data["pdf"] = _pdf_result(pdf, render)
     if isinstance(pages, Future):
         pages = _worker_result(pages, lambda: _page_count(prepared.letter, style, pdf_variant, root))
     if "pdf" in data:
@@ -282,6 +304,7 @@ def _build_one(
         snapshot.save(output, name, prepared.letter, snapshot.letter_facts(prepared.facts),
                       built_sources(root, path, style), transaction)
         transaction.commit()
+    timing.mark("written")
     return BuildResult(name, tuple(written), False, tuple(kept), time.perf_counter() - start)
 
 
@@ -378,20 +401,20 @@ class _Job:
         return not _unchanged(outputs.Manifest(self.output, name), digest, targets)
 
     def run(
-        self, path: Path, digest: str, pool: parallel.Pool | None = None
+        self, path: Path, digest: str, pool: parallel.Pool | None = None, on_pdf: PdfReady | None = None
     ) -> BuildResult | BriefingError:
         """Build one letter; a problem is returned, not raised, so that a worker can hand it back."""
         try:
             return _build_one(
                 self.root, path, self.style, self.output, self.formats, self.draft, self.force,
-                self.pdf_variant, pool, digest,
+                self.pdf_variant, pool, digest, on_pdf,
             )
         except BriefingError as exc:
             return exc
 
 
 def _build_all(
-    job: _Job, paths: list[Path], jobs: int, progress: Callable | None
+    job: _Job, paths: list[Path], jobs: int, progress: Callable | None, on_pdf: PdfReady | None = None
 ) -> list[BuildResult | BriefingError]:
     """Every letter's result or problem, in the order of ``paths``.
 
@@ -399,6 +422,7 @@ def _build_all(
     a single one is built here, its PDF in a worker. Unchanged letters are answered
     here at once. Should a worker die, its letter is built here instead. A problem
     that is not in a letter's input (an unwritable output, bad usage) stops the build.
+    With ``on_pdf``, every letter is built here (in order), each PDF in a worker.
     """
     paths = list(dict.fromkeys(paths))
     outcomes: dict[Path, BuildResult | BriefingError] = {}
@@ -417,10 +441,11 @@ def _build_all(
     for path in paths:
         if path not in todo:
             finished(path, job.run(path, digests[path]))
-    batch = jobs > 1 and len(todo) > 1
-    split = jobs > 1 and len(todo) == 1 and "pdf" in job.formats and len(job.formats) > 1
+    batch = jobs > 1 and len(todo) > 1 and on_pdf is None
+    split = jobs > 1 and len(todo) >= 1 and not batch and "pdf" in job.formats and len(job.formats) > 1
     pdf = "pdf" in job.formats
-    pool = parallel.start(min(jobs, len(todo)), job.style.language, pdf) if batch or split else None
+    workers = 1 if split else min(jobs, len(todo))
+    pool = parallel.start(workers, job.style.language, pdf) if batch or split else None
     if batch and pool is not None:
         from concurrent.futures import as_completed, wait
 
@@ -435,8 +460,16 @@ def _build_all(
             wait(futures)
     else:
         for path in todo:
-            finished(path, job.run(path, digests[path], pool))
+            finished(path, job.run(path, digests[path], pool, on_pdf))
     return [outcomes[path] for path in paths]
+
+
+def _pdf_result(future: Future, render: Callable[[str], bytes]) -> bytes:
+    """The PDF a worker made (:func:`timing.collect` of :func:`_render`), its moments noted
+    here; made here should the worker have died."""
+    blob, moments = _worker_result(future, lambda: (render("pdf"), []))
+    timing.replay(moments)
+    return blob
 
 
 def _worker_result(future: Future, here: Callable):

@@ -51,6 +51,7 @@ __all__ = [
     "LimitError",
     "LimitedSandbox",
     "capped",
+    "make_spare",
     "run_limited",
 ]
 
@@ -342,52 +343,22 @@ def run_limited(func: Callable[..., T], *args: Any, what: str = "het sjabloon", 
 
     ``file`` is named when the process had to be killed (the line is then unknown).
     Without ``fork`` (Windows, macOS) the call runs here, under a Python-level timer where
-    signals can be used.
+    signals can be used. A process forked ahead by :func:`make_spare` is used when there
+    is one (its limits are the same, set when the call reaches it).
     """
     if not _can_fork():
         return _run_here(func, args)
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: compute, send, and leave without running any exit handler
-        status = 0
-        try:
-            # No garbage collection: a collection touches every object, and so copies every
-            # page the child shares with its parent (≈ 30 ms); the child lives a moment.
-            gc.disable()
+    job = (func, args, SOFT_SECONDS, HARD_SECONDS, MAX_MEMORY, file)
+    taken = _take_spare(job)
+    if taken is not None:
+        pid, read_fd = taken
+    else:
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:
             os.close(read_fd)
-            _die_with_parent()
-            base = _address_space()
-            if base is not None:
-                import resource
-
-                with contextlib.suppress(ValueError, OSError):
-                    resource.setrlimit(resource.RLIMIT_AS, (base + MAX_MEMORY, resource.RLIM_INFINITY))
-            for name in ("SIGINT", "SIGTERM", "SIGHUP"):  # the parent's handlers are no use here
-                if hasattr(signal, name):
-                    signal.signal(getattr(signal, name), signal.SIG_DFL)
-                with contextlib.suppress(ValueError, OSError):
-                    hard = math.ceil(HARD_SECONDS)
-                    resource.setrlimit(resource.RLIMIT_CPU, (hard, hard + 1))  # SIGXCPU, then SIGKILL
-            signal.signal(signal.SIGPROF, _on_alarm)
-            signal.setitimer(signal.ITIMER_PROF, SOFT_SECONDS)
-            _budget.range_total = 0  # a render of its own, whatever this process did before
-            try:
-                outcome: tuple[str, Any] = ("ok", func(*args))
-            except BaseException as exc:  # handed to the parent, which raises it
-                outcome = ("error", exc)
-            signal.setitimer(signal.ITIMER_PROF, 0)
-            try:
-                blob = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception as exc:  # an exception that cannot be pickled: its text
-                blob = pickle.dumps(("error", TemplateError(f"{type(exc).__name__}: {exc}", file)))
-            view = memoryview(blob)
-            while view:
-                view = view[os.write(write_fd, view):]
-        except BaseException:
-            status = 1
-        finally:
-            os._exit(status)
-    os.close(write_fd)
+            _child(write_fd, job)
+        os.close(write_fd)
     chunks: list[bytes] = []
     deadline = time.monotonic() + WALL_SECONDS
     killed = False
@@ -430,6 +401,148 @@ def run_limited(func: Callable[..., T], *args: Any, what: str = "het sjabloon", 
     if kind == "error":
         raise value
     return value
+
+
+# func, args, and the limits when it was given (soft, hard, memory), the file to name
+Job = tuple[Callable[..., Any], tuple[Any, ...], float, float, int, Any]
+_spare: tuple[int, int, int, int] | None = None  # (made by pid, its pid, job pipe, result pipe)
+
+
+_READY = b"R"  # a spare's first byte: warmed up, waiting for its job
+
+
+def make_spare(warm: Callable[[], object] | None = None) -> None:
+    """Fork the next render's process now, while nothing waits for it (``briefing watch``
+    and ``preview`` between rounds), and have it run ``warm`` (compile the templates).
+
+    A process forked when the render is asked for pays, before it renders, for being
+    new: on a busy machine it waits for a processor, and every page of its parent's
+    memory it writes to is copied (compiling a template touches many): ≈ 0.05 s on a
+    quiet machine, 0.1 s on a busy one. The spare pays that ahead and then waits on a
+    pipe. ``warm`` runs under the soft time limit; should it fail, or not be done when
+    the job comes, the job goes to a new process as before. The spare ends with this
+    process. Nothing where the system cannot fork."""
+    global _spare
+    if _spare is not None or not _can_fork():
+        return
+    job_read, job_write = os.pipe()
+    result_read, result_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(job_write)
+        os.close(result_read)
+        _child(result_write, None, job_read, warm)
+    os.close(job_read)
+    os.close(result_write)
+    _spare = (os.getpid(), pid, job_write, result_read)
+
+
+def _take_spare(job: Job) -> tuple[int, int] | None:
+    """Hand ``job`` to the spare process; its pid and result pipe, or None (no spare here,
+    or it cannot take the job: it was ended, or the job cannot be pickled)."""
+    global _spare
+    spare, _spare = _spare, None
+    if spare is None:
+        return None
+    owner, pid, job_write, result_read = spare
+    if owner != os.getpid():  # a copy inherited by a forked process: the spare is its parent's
+        return None
+    try:
+        if not select.select([result_read], [], [], 0)[0] or os.read(result_read, 1) != _READY:
+            raise ChildProcessError("the spare is not ready")  # still warming up, or gone
+        blob = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(len(blob).to_bytes(8, "big") + blob)
+        while view:
+            view = view[os.write(job_write, view):]
+    except Exception:  # (BrokenPipeError, a value that cannot be pickled): a new process then
+        os.close(result_read)
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+        return None
+    finally:
+        os.close(job_write)
+    return pid, result_read
+
+
+def _warm_up(warm: Callable[[], object]) -> None:
+    """Run a spare's ``warm`` under the soft limit; a failure only leaves it less warm."""
+    signal.signal(signal.SIGPROF, _on_alarm)
+    signal.setitimer(signal.ITIMER_PROF, SOFT_SECONDS)
+    try:
+        warm()
+    except Exception:  # a template that does not compile: the render reports it
+        pass
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+    _budget.range_total = 0
+
+
+def _read_job(fd: int) -> Job | None:
+    """The job sent to a spare process (length, then pickle); None when its parent is gone."""
+    data = b""
+    while len(data) < 8 or len(data) < 8 + int.from_bytes(data[:8], "big"):
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return None
+        data += chunk
+    return pickle.loads(data[8:])
+
+
+def _child(
+    write_fd: int, job: Job | None, job_fd: int | None = None, warm: Callable[[], object] | None = None
+) -> None:
+    """The forked process: limit itself, take its job (a spare: warm up, say it is ready,
+    and read the job from ``job_fd``), compute, send the outcome, and leave without
+    running any exit handler."""
+    status = 0
+    try:
+        # No garbage collection: a collection touches every object, and so copies every
+        # page the child shares with its parent (≈ 30 ms); the child lives a moment.
+        gc.disable()
+        _die_with_parent()
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):  # the parent's handlers are no use here
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), signal.SIG_DFL)
+        if job is None and job_fd is not None:
+            if warm is not None:
+                _warm_up(warm)
+            os.write(write_fd, _READY)
+            job = _read_job(job_fd)
+            os.close(job_fd)
+        if job is None:  # a spare whose parent ended
+            os._exit(0)
+        func, args, soft, hard, memory, file = job
+        base = _address_space()
+        if base is not None:
+            import resource
+
+            with contextlib.suppress(ValueError, OSError):
+                resource.setrlimit(resource.RLIMIT_AS, (base + memory, resource.RLIM_INFINITY))
+            with contextlib.suppress(ValueError, OSError):
+                used = resource.getrusage(resource.RUSAGE_SELF)
+                limit = math.ceil(used.ru_utime + used.ru_stime + hard)  # a spare's own start-up not counted
+                resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 1))  # SIGXCPU, then SIGKILL
+        signal.signal(signal.SIGPROF, _on_alarm)
+        signal.setitimer(signal.ITIMER_PROF, soft)
+        _budget.range_total = 0  # a render of its own, whatever this process did before
+        try:
+            outcome: tuple[str, Any] = ("ok", func(*args))
+        except BaseException as exc:  # handed to the parent, which raises it
+            outcome = ("error", exc)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        try:
+            blob = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # an exception that cannot be pickled: its text
+            blob = pickle.dumps(("error", TemplateError(f"{type(exc).__name__}: {exc}", file)))
+        view = memoryview(blob)
+        while view:
+            view = view[os.write(write_fd, view):]
+    except BaseException:
+        status = 1
+    finally:
+        os._exit(status)
 
 
 def _run_here(func: Callable[..., T], args: tuple[Any, ...]) -> T:

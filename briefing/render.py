@@ -17,7 +17,7 @@ import difflib
 import inspect
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from functools import lru_cache, wraps
 from pathlib import Path
@@ -147,7 +147,16 @@ class _Loader(FileSystemLoader):
                 hint="splits het op, of zet grote gegevens in de feiten",
             )
         characters.check(source, shown, TemplateError)
-        return keep_newline_after_text(protect_heading_attributes(source)), filename, uptodate
+
+        def unchanged() -> bool:
+            """Jinja's check is the file's mtime; a compiled template (kept by a spare render
+            process, see :func:`compile_templates`) is used again only for the very same text."""
+            try:
+                return uptodate() and Path(filename).read_text(encoding="utf-8-sig") == source
+            except (OSError, UnicodeDecodeError):
+                return False
+
+        return keep_newline_after_text(protect_heading_attributes(source)), filename, unchanged
 
 
 # --------------------------------------------------------------------------- literal insertion
@@ -373,6 +382,19 @@ def render_letter(facts: LetterFacts, project: Path) -> str:
         return limits.capped(env.get_template(name).generate(context))
     except Exception as exc:  # every failure becomes one Dutch message with file and line
         raise _template_error(exc, facts, folder) from None
+
+
+def compile_templates(project: Path, templates: Iterable[Path]) -> None:
+    """Compile ``templates`` (files in the project's ``templates/``) ahead of a render: in the
+    spare render process of ``briefing watch`` (:func:`briefing.limits.make_spare`). A render
+    then finds them compiled — unless a file changed since, which Jinja checks (its mtime)
+    and compiles again. Raises what compiling raises."""
+    folder = (Path(project) / "templates").resolve()
+    env = environment(folder)
+    for path in templates:
+        resolved = Path(path).resolve()
+        if resolved.is_relative_to(folder) and resolved.is_file():
+            env.get_template(resolved.relative_to(folder).as_posix())
 
 
 def render_traced(facts: LetterFacts, project: Path) -> Trace:

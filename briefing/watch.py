@@ -11,14 +11,15 @@ before or after the change) hold a changed file. An input problem is printed as
 
 from __future__ import annotations
 
+import functools
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from briefing import parallel
-from briefing.build import FORMATS, BuildProblems, BuildResult, build, dependencies
+from briefing import limits, parallel, render
+from briefing.build import FORMATS, BuildProblems, BuildResult, PdfReady, build, dependencies
 from briefing.errors import BriefingError, InputError, Problems, UsageError
 from briefing.facts import letter_files
 
@@ -38,6 +39,7 @@ class Watcher:
         self.draft = draft
         self.deps: dict[Path, set[Path]] = {}
         self.stamps: dict[Path, Stamp] = {}
+        self.pending: list[Path] = []  # letters a round left to the next one (a save came first)
 
     # ----------------------------------------------------------------- what changed
 
@@ -59,6 +61,10 @@ class Watcher:
                 stamps[path] = (st.st_mtime_ns, st.st_size)
         return stamps
 
+    def saved(self) -> bool:
+        """Whether a watched file changed since the last :meth:`changes` (which will report it)."""
+        return self.scan() != self.stamps
+
     def changes(self) -> set[Path]:
         """Files added, removed or modified since the last call (empty on the first one)."""
         now = self.scan()
@@ -67,17 +73,19 @@ class Watcher:
         return changed
 
     def affected(self, changed: set[Path]) -> list[Path]:
-        """The letters that depend on a changed file (before or after the change).
+        """The letters that depend on a changed file (before or after the change), and those
+        the last round left for this one (:attr:`pending`).
 
         A letter seen for the first time counts as affected; so, on the first call, all.
         """
         letters = letter_files(self.root)
         out = []
+        pending, self.pending = set(self.pending), []
         for letter in letters:
             before = self.deps.get(letter)
             after = set(dependencies(self.root, letter))
             self.deps[letter] = after
-            if before is None or letter in changed or changed & (before | after):
+            if before is None or letter in changed or letter in pending or changed & (before | after):
                 out.append(letter)
         for gone in set(self.deps) - set(letters):
             del self.deps[gone]
@@ -85,10 +93,22 @@ class Watcher:
 
     # ----------------------------------------------------------------- building
 
-    def build(self, letters: list[Path]) -> tuple[list[BuildResult], list[InputError]]:
-        """Build ``letters``; their results and input problems (other problems too, as text)."""
+    def spare(self) -> None:
+        """Fork the next save's render process now, between rounds, its templates compiled
+        (:func:`briefing.limits.make_spare`): a save then renders without waiting for a new
+        process or a compiler."""
+        folder = self.root / "templates"
+        templates = sorted({dep for deps in self.deps.values() for dep in deps if dep.is_relative_to(folder)})
+        limits.make_spare(functools.partial(render.compile_templates, self.root, templates))
+
+    def build(
+        self, letters: list[Path], on_pdf: PdfReady | None = None
+    ) -> tuple[list[BuildResult], list[InputError]]:
+        """Build ``letters``; their results and input problems (other problems too, as text).
+
+        ``on_pdf``: see :func:`briefing.build.build` (each PDF handed over before the rest)."""
         try:
-            return build(letters, self.root, self.formats, self.draft), []
+            return build(letters, self.root, self.formats, self.draft, on_pdf=on_pdf), []
         except BuildProblems as exc:
             return exc.results, exc.problems
         except Problems as exc:
@@ -131,6 +151,7 @@ def watch(
         rebuild = on_round or (lambda w, letters: build_round(w, letters, out))
         rebuild(watcher, letters)
         parallel.warm_up(watcher.root, watcher.formats)  # the first save rebuilds as fast as later ones
+        watcher.spare()
         _loop(watcher, interval, rebuild, lambda: bool(interrupted) or stop())
         if interrupted:
             out("gestopt")
@@ -159,16 +180,38 @@ def _loop(
             changed |= more
         # Also with no letter to build (one was removed): a preview updates its list of letters.
         rebuild(watcher, watcher.affected(changed))
+        watcher.spare()
 
 
 def build_round(
-    watcher: Watcher, letters: list[Path], out: Callable[[str], None]
+    watcher: Watcher,
+    letters: list[Path],
+    out: Callable[[str], None],
+    on_pdf: PdfReady | None = None,
+    one_by_one: bool = False,
 ) -> tuple[list[BuildResult], list[InputError]]:
-    """Build ``letters`` and print what was written and every problem; return both."""
+    """Build ``letters`` and print what was written and every problem; return both.
+
+    ``one_by_one`` (``briefing preview``): the letters are built one after another, in the
+    order given, and a save that comes meanwhile ends the round before the next letter;
+    the letters not built are left in ``watcher.pending`` for the next round, which then
+    follows at once (the letter on screen shows the newest save first).
+    """
     if not letters:
         return [], []
     start = time.perf_counter()
-    results, problems = watcher.build(letters)
+    if one_by_one:
+        results, problems = [], []
+        for index, letter in enumerate(letters):
+            if index and watcher.saved():
+                watcher.pending = letters[index:]
+                out(f"uitgesteld tot na de nieuwe wijziging: {', '.join(p.stem for p in watcher.pending)}")
+                break
+            built, found = watcher.build([letter], on_pdf)
+            results += built
+            problems += found
+    else:
+        results, problems = watcher.build(letters, on_pdf)
     for result in results:
         if result.unchanged:
             out(f"{result.name}: ongewijzigd")

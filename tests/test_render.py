@@ -7,6 +7,7 @@ each fail with the file, line and hint in ERRORS.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import replace
@@ -19,6 +20,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from briefing.errors import TemplateError
 from briefing.facts import LetterFacts, load_letter
 from briefing.render import (
+    compile_templates,
     environment,
     escape_markdown,
     keep_newline_after_text,
@@ -66,6 +68,19 @@ def test_an_edited_template_is_read_again(facts: LetterFacts, tmp_path: Path) ->
     assert render(facts, "nieuw.md.j2", tmp_path) == "Eerst.\n"
     template.write_text("Daarna, en langer.\n", encoding="utf-8")
     assert render(facts, "nieuw.md.j2", tmp_path) == "Daarna, en langer.\n"
+
+
+def test_a_compiled_template_is_used_again_only_for_the_same_text(facts: LetterFacts, tmp_path: Path) -> None:
+    # As in briefing watch's spare render process: compiled ahead, then an edit comes.
+    shutil.copytree(PROJECT, tmp_path, dirs_exist_ok=True)
+    template = tmp_path / "templates" / "nieuw.md.j2"
+    template.write_text("Eerst.\n", encoding="utf-8")
+    compile_templates(tmp_path, [template])
+    assert render(facts, "nieuw.md.j2", tmp_path) == "Eerst.\n"
+    stamp = template.stat()
+    template.write_text("Later.\n", encoding="utf-8")  # same size, and the same mtime:
+    os.utime(template, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # Jinja alone would not see it
+    assert render(facts, "nieuw.md.j2", tmp_path) == "Later.\n"
 
 
 # --------------------------------------------------------------------------- literal insertion

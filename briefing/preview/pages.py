@@ -18,12 +18,12 @@ import math
 import re
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import pypdfium2 as pdfium
 
-__all__ = ["Mark", "Page", "describe_pages", "find_marks", "render_colour", "render_page"]
+__all__ = ["Mark", "Page", "describe_pages", "find_marks", "render_colour", "render_new", "render_page"]
 
 CSS_PX_PER_PT = 96 / 72
 RATIOS = (1.0, 1.5, 2.0, 3.0)  # device pixel ratios drawn; a screen's is rounded up to one of these
@@ -102,23 +102,58 @@ def render_colour(pdf: bytes, index: int, box: Box, ratio: float = 1.0) -> bytes
     return _render(pdf, index, ratio, box)
 
 
-def _render(pdf: bytes, index: int, ratio: float, box: Box | None) -> bytes:
-    scale = ratio_for(ratio) * CSS_PX_PER_PT
+ImageKey = tuple[str, float, bool]  # (page's look, ratio, colour part or not)
+
+
+def render_new(
+    pdf: bytes, pages: Sequence[Page], ratios: Sequence[float], shown: Iterable[str] = (),
+    have: Iterable[ImageKey] = (),
+) -> dict[ImageKey, bytes]:
+    """The images of the pages of ``pdf`` (described by ``pages``) that changed, at each of
+    ``ratios`` — grey, and the colour part where there is one. A page that looks like one
+    already ``shown`` (by its look) is not drawn: the browser keeps its image; nor is an
+    image in ``have``. Drawn before the page hears of a new build, so that it finds them ready."""
+    shown, have = set(shown), set(have)
+    wanted = [(index, ratio_for(ratio), colour) for index, page in enumerate(pages) if page.look not in shown
+              for ratio in ratios for colour in ((False, True) if page.colour else (False,))]
+    wanted = [(i, r, c) for i, r, c in dict.fromkeys(wanted) if (pages[i].look, r, c) not in have]
+    if not wanted:
+        return {}
     with _lock:
         document = pdfium.PdfDocument(pdf)
         try:
-            if not 0 <= index < len(document):
-                raise IndexError(index)
-            page = document[index]
-            if box is None:
-                image = page.render(scale=scale, grayscale=True).to_pil()
-            else:
-                width, height = page.get_size()
-                left, top, w, h = (v / CSS_PX_PER_PT for v in box)  # in points
-                crop = (left, height - top - h, width - left - w, top)  # cut off: left, bottom, right, top
-                image = page.render(scale=scale, crop=crop).to_pil()
+            drawn = [(pages[i].look, r, c, _draw(document, i, r, pages[i].colour if c else None))
+                     for i, r, c in wanted]
         finally:
             document.close()
+    return {(look, r, c): _png(image) for look, r, c, image in drawn}
+
+
+def _render(pdf: bytes, index: int, ratio: float, box: Box | None) -> bytes:
+    with _lock:
+        document = pdfium.PdfDocument(pdf)
+        try:
+            image = _draw(document, index, ratio, box)
+        finally:
+            document.close()
+    return _png(image)
+
+
+def _draw(document: pdfium.PdfDocument, index: int, ratio: float, box: Box | None):
+    """Page ``index`` as a PIL image (grey; or the part ``box`` in colour). Hold the lock."""
+    scale = ratio_for(ratio) * CSS_PX_PER_PT
+    if not 0 <= index < len(document):
+        raise IndexError(index)
+    page = document[index]
+    if box is None:
+        return page.render(scale=scale, grayscale=True).to_pil()
+    width, height = page.get_size()
+    left, top, w, h = (v / CSS_PX_PER_PT for v in box)  # in points
+    crop = (left, height - top - h, width - left - w, top)  # cut off: left, bottom, right, top
+    return page.render(scale=scale, crop=crop).to_pil()
+
+
+def _png(image) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG", compress_level=1)  # fast: the page goes over loopback, not the internet
     return out.getvalue()

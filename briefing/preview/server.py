@@ -92,6 +92,9 @@ class Handler(BaseHTTPRequestHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.1"
     server_version = "briefing-preview"
+    # An answer's headers and body go out as separate writes; with Nagle's algorithm the
+    # body's last piece waits for the browser's delayed ACK of the headers (≈ 40 ms an image).
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the terminal shows the builds, not every request."""
@@ -119,6 +122,10 @@ class Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, body, kind, head)
         elif path == "/api/state":
             self._json(preview.state_json(), head)
+        elif path == "/api/moments":  # where the last round's time went (benchmarks/preview.py)
+            with preview.changed:
+                data = {"rounds": preview.rounds, "moments": preview.moments}
+            self._json(data, head)
         elif path == "/events":
             self._events(head)
         elif match := _LETTER.fullmatch(path):
@@ -126,6 +133,7 @@ class Handler(BaseHTTPRequestHandler):
             if view is None:
                 self._not_found(head)
             else:
+                preview.looking_at(view.name)  # built first in the next round
                 with preview.changed:
                     data = view.json()
                 self._json(data, head)
@@ -153,6 +161,7 @@ class Handler(BaseHTTPRequestHandler):
         if view is None:
             self._not_found(head)
             return
+        self.server.preview.asked_ratio(name, ratio)  # a new build's pages are drawn at it beforehand
         with self.server.preview.changed:
             pdf = view.pdf
             page = view.pages[index] if 0 <= index < len(view.pages) else None
@@ -174,6 +183,7 @@ class Handler(BaseHTTPRequestHandler):
                 if view.pdf is pdf:  # not replaced by a newer build meanwhile
                     view.images[key] = image
         self._send(HTTPStatus.OK, image, "image/png", head)
+        self.server.preview.served(name, key)  # sent: the build may go on with the DOCX
 
     def _download(self, name: str, fmt: str, head: bool) -> None:
         preview = self.server.preview
@@ -201,6 +211,7 @@ class Handler(BaseHTTPRequestHandler):
         if head:
             return
         sent = -1
+        preview.stream(opened=True)
         try:
             while not preview.closed:
                 latest = preview.wait(sent, KEEP_ALIVE)
@@ -212,6 +223,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
         except OSError:  # the tab was closed
             return
+        finally:
+            preview.stream(opened=False)
 
     # ----------------------------------------------------------------- answers
 

@@ -12,7 +12,7 @@ import itertools
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -38,6 +38,14 @@ class LetterView:
     built: float | None = None  # time.time() of that build
     # (page's look, ratio, colour part or not) → PNG
     images: dict[tuple[str, float, bool], bytes] = field(default_factory=dict)
+    ratios: dict[float, float] = field(default_factory=dict)  # ratio a page asked for → when (monotonic)
+    unserved: set[tuple[str, float, bool]] = field(default_factory=set)  # drawn early, not yet fetched
+
+    def wanted_ratios(self, within: float = 600.0) -> list[float]:
+        """The ratios pages asked for lately: a new build's changed pages are drawn at these
+        before the page hears of them."""
+        now = time.monotonic()
+        return sorted(ratio for ratio, at in self.ratios.items() if now - at < within)
 
     def json(self) -> dict[str, Any]:
         """The page's data for this letter."""
@@ -67,8 +75,11 @@ class Preview:
         self.root = root
         self.first = first
         self.letters: dict[str, LetterView] = {}
+        self.looked_at: str | None = None  # the letter a page asked for last
+        self.streams = 0  # open event streams: pages that are looking
         self.busy: list[str] = []
         self.rounds = 0  # build rounds finished (the page is up to date with each)
+        self.moments: list[tuple[str, float]] = []  # of the last round: (what, time.time())
         self.event = 0  # counts changes; an event stream sends what it has not sent yet
         self.closed = False
         self.changed = threading.Condition()
@@ -80,6 +91,53 @@ class Preview:
         with self.changed:
             return self.letters.get(name)
 
+    def looking_at(self, name: str) -> None:
+        """A page fetched letter ``name``: a build round builds it first."""
+        with self.changed:
+            if name in self.letters:
+                self.looked_at = name
+
+    def asked_ratio(self, name: str, ratio: float) -> None:
+        """A page asked for letter ``name``'s pages at device pixel ratio ``ratio``."""
+        with self.changed:
+            view = self.letters.get(name)
+            if view is not None:
+                view.ratios[ratio] = time.monotonic()
+
+    def served(self, name: str, key: tuple[str, float, bool]) -> None:
+        """A page fetched the image ``key`` of letter ``name`` (at whatever ratio: a page that
+        now asks for another one no longer needs those drawn at the old one)."""
+        look, _, colour = key
+        with self.changed:
+            view = self.letters.get(name)
+            if view is not None and view.unserved:
+                view.unserved = {k for k in view.unserved if (k[0], k[2]) != (look, colour)}
+                self.changed.notify_all()
+
+    def wait_served(self, name: str, timeout: float) -> bool:
+        """Wait (at most ``timeout`` seconds) until an open page has fetched the images drawn
+        early for letter ``name``'s new pages: until then this process leaves the processor
+        to the server (the DOCX made meanwhile would hold Python's lock, and the page would
+        wait for its images). Immediately when no page is open. Whether they were fetched."""
+        with self.changed:
+            return self.changed.wait_for(
+                lambda: self.closed or not self.streams or not (name in self.letters and
+                                                               self.letters[name].unserved), timeout)
+
+    def stream(self, opened: bool) -> None:
+        """An event stream opened (a page is looking) or closed."""
+        with self.changed:
+            self.streams += 1 if opened else -1
+            self.changed.notify_all()
+
+    def focus(self) -> str | None:
+        """The letter most likely on screen: the one a page asked for last, else the first shown."""
+        with self.changed:
+            if self.looked_at in self.letters:
+                return self.looked_at
+            names = sorted(self.letters)
+            return self.first if self.first in self.letters else (names[0] if names else None)
+
     def state_json(self) -> dict[str, Any]:
         """The project's letters, which one to show first, what is being built, which have problems."""
         with self.changed:
@@ -87,7 +145,9 @@ class Preview:
             first = self.first if self.first in self.letters else (names[0] if names else None)
             return {"project": self.root.name, "letters": names, "first": first,
                     "busy": list(self.busy), "rounds": self.rounds, "event": self.event,
-                    "faulty": [name for name in names if self.letters[name].problems]}
+                    "faulty": [name for name in names if self.letters[name].problems],
+                    # A page fetches its letter again when its version changes, busy or not.
+                    "versions": {name: self.letters[name].version for name in names}}
 
     def wait(self, after: int, timeout: float) -> int:
         """Wait until an event later than ``after`` (or ``timeout``, or closing); the latest event."""
@@ -121,9 +181,11 @@ class Preview:
             self.busy = names
             self._notify()
 
-    def round_done(self) -> None:
-        """A round is over: every letter it built has been updated."""
+    def round_done(self, moments: list[tuple[str, float]] | None = None) -> None:
+        """A round is over: every letter it built has been updated. ``moments``: where its
+        time went (:mod:`briefing.timing`), kept for ``/api/moments``."""
         with self.changed:
+            self.moments = list(moments or [])
             self.busy = []
             self.rounds += 1
             self._notify()
@@ -137,18 +199,37 @@ class Preview:
         changes: dict[str, Any] | None = None,
         marks: list[Mark] | None = None,
         built: bool = False,
-    ) -> None:
-        """A round's outcome for one letter: new pages (``built``), its problems (none: cleared)."""
+        images: dict[tuple[str, float, bool], bytes] | None = None,
+    ) -> LetterView:
+        """A round's outcome for one letter: new pages (``built``, with ``images`` of them drawn
+        already), its problems (none: cleared). Returns the view as it was before (a copy)."""
         with self.changed:
             view = self.letters.setdefault(name, LetterView(name))
+            before = replace(view, images=dict(view.images))
             if built:
                 looks = {page.look for page in pages or []}
-                view.images = {key: png for key, png in view.images.items() if key[0] in looks}
+                view.images = {key: png for key, png in {**view.images, **(images or {})}.items()
+                               if key[0] in looks}
+                view.unserved = set(images or ())
                 view.pdf, view.pages = pdf, pages or []
                 view.changes, view.marks, view.built = changes, marks or [], time.time()
             elif pdf is not None and view.pdf is None:  # unchanged since before the preview began
                 view.pdf, view.pages = pdf, pages or []
             view.problems = problems or []
+            view.version += 1
+            self._notify()
+            return before
+
+    def restore(self, before: LetterView, problems: list[dict[str, Any]]) -> None:
+        """Show ``before`` (what :meth:`update` returned) again, with ``problems``: pages shown
+        early whose build then failed give way to the last good ones."""
+        with self.changed:
+            view = self.letters.get(before.name)
+            if view is None:
+                return
+            view.pdf, view.pages, view.images = before.pdf, before.pages, before.images
+            view.changes, view.marks, view.built = before.changes, before.marks, before.built
+            view.problems, view.unserved = problems, set()
             view.version += 1
             self._notify()
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from briefing import _compat
+from briefing import _compat, timing
 from briefing.errors import OutputError
 from briefing.huisstijl import ASSETS, HouseStyle
 from briefing.model import Letter
@@ -55,7 +55,10 @@ def render_pdf(
             return document.write_pdf(**options)
         with pdf_tags.recording() as boxes:
             raw = document.write_pdf(**options)
-        return pdf_tags.repair(raw, boxes, declare_ua=variant in COMBINED_VARIANTS)
+        timing.mark("pdf-write")
+        repaired = pdf_tags.repair(raw, boxes, declare_ua=variant in COMBINED_VARIANTS)
+        timing.mark("pdf-tags")
+        return repaired
 
 
 def page_count(
@@ -92,7 +95,9 @@ def _laid_out(
     options = {"pdf_variant": base, "pdf_identifier": True, "pdf_tags": variant is not None}
     try:
         source = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        yield _layout(source, style, options, base), options
+        document = _layout(source, style, options, base)
+        timing.mark("pdf-layout")
+        yield document, options
     except FatalURLFetchingError as exc:
         # WeasyPrint wraps a refusal of our fetcher; hand the caller our own error.
         cause = exc.__cause__

@@ -6,8 +6,9 @@
 const $ = (id) => document.getElementById(id);
 const ratio = () => Math.min(window.devicePixelRatio || 1, 3);
 const shown = { name: null, key: null, loading: false, again: false };  // key: "name:version" on screen
-// For tests and measurements: when each new version of the pages was on screen (ms since 1970).
-window.briefingPreview = { updates: [] };
+// For tests and measurements: when each new version of the pages was on screen (ms since 1970),
+// and when the event that asked for it came and its data was fetched.
+window.briefingPreview = { updates: [], heard: null };
 
 function el(tag, text, attrs) {
   const node = document.createElement(tag);
@@ -63,18 +64,19 @@ async function refresh() {
   try {
     do {
       shown.again = false;
-      const name = shown.name;
+      const name = shown.name, heard = window.briefingPreview.heard;
       const response = await fetch("/api/brief/" + encodeURIComponent(name), { cache: "no-store" });
       if (!response.ok) return;
       const view = await response.json();
-      if (name === shown.name && view.name + ":" + view.version !== shown.key) await showLetter(view);
+      const fetched = Date.now();
+      if (name === shown.name && view.name + ":" + view.version !== shown.key) await showLetter(view, heard, fetched);
     } while (shown.again);
   } finally {
     shown.loading = false;
   }
 }
 
-async function showLetter(view) {
+async function showLetter(view, heard, fetched) {
   showProblems(view.problems);
   showChanges(view.changes, view.built);
   showDownloads(view);
@@ -83,7 +85,7 @@ async function showLetter(view) {
   shown.built = view.built;
   document.body.dataset.version = String(view.version);
   document.body.dataset.pages = String(view.pages.length);
-  window.briefingPreview.updates.push({ version: view.version, at: Date.now(), first: view.pages.length ? view.pages[0].url : null });
+  window.briefingPreview.updates.push({ version: view.version, at: Date.now(), heard, fetched, first: view.pages.length ? view.pages[0].url : null });
   $("status").textContent = statusText();
 }
 
@@ -210,10 +212,13 @@ async function start() {
   if (name) await choose(name);
   const events = new EventSource("/events");
   events.onmessage = (message) => {
+    window.briefingPreview.heard = Date.now();
     const next = JSON.parse(message.data);
     showState(next);
     if ((shown.name === null || !next.letters.includes(shown.name)) && next.first) choose(next.first);
-    else if (shown.name !== null && next.busy.length === 0) refresh();
+    // The shown letter's new pages come as soon as they are drawn, while the round goes on.
+    else if (shown.name !== null && (next.busy.length === 0 || (next.versions &&
+             shown.name + ":" + next.versions[shown.name] !== shown.key))) refresh();
   };
   events.onerror = () => { $("status").textContent = "geen verbinding met briefing preview"; };
   window.addEventListener("popstate", () => { if (wanted()) choose(wanted()); });
