@@ -7,6 +7,7 @@ reference numbers filled in. No I/O here and no imports from the package.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -294,3 +295,24 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
         else:  # pragma: no cover - the model is closed
             raise TypeError(f"unknown inline node {type(node).__name__}")
     return "".join(out)
+
+
+def inline_runs(block: Block) -> Iterator[tuple[Inline, ...]]:
+    """Every run of inlines in ``block``, in reading order: a paragraph's or heading's text,
+    a table's caption and cells, and those of the blocks inside lists and quotes."""
+    if isinstance(block, Paragraph | Heading):
+        yield block.inlines
+    elif isinstance(block, ListBlock):
+        for item in block.items:
+            for child in item.blocks:
+                yield from inline_runs(child)
+    elif isinstance(block, Table):
+        if block.caption:
+            yield block.caption
+        for row in (block.header, *block.rows):
+            yield from row
+    elif isinstance(block, BlockQuote):
+        for child in block.blocks:
+            yield from inline_runs(child)
+    else:
+        raise TypeError(f"unknown block {type(block).__name__}")

@@ -9,16 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from briefing.model import (
-    Block,
-    BlockQuote,
-    Heading,
-    Letter,
-    ListBlock,
-    Paragraph,
-    Table,
-    plain_text,
-)
+from briefing.model import Block, Letter, inline_runs, plain_text
 
 PATTERN = re.compile(r"\[[^\[\]\n]*\]|\bXXX\b|\bTODO\b")
 
@@ -55,21 +46,4 @@ def _texts(letter: Letter) -> Iterator[str]:
 
 
 def _block_texts(block: Block) -> Iterator[str]:
-    if isinstance(block, (Paragraph, Heading)):
-        yield plain_text(block.inlines)
-    elif isinstance(block, ListBlock):
-        for item in block.items:
-            for b in item.blocks:
-                yield from _block_texts(b)
-    elif isinstance(block, Table):
-        yield plain_text(block.caption)
-        for cell in block.header:
-            yield plain_text(cell)
-        for row in block.rows:
-            for cell in row:
-                yield plain_text(cell)
-    elif isinstance(block, BlockQuote):
-        for b in block.blocks:
-            yield from _block_texts(b)
-    else:
-        raise TypeError(f"placeholders: unknown block {type(block).__name__}")
+    return (plain_text(run) for run in inline_runs(block))

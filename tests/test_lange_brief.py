@@ -28,7 +28,18 @@ from lxml import etree
 
 from briefing.build import build, prepare
 from briefing.dump import dump
-from briefing.model import Heading, Letter, Link, ListBlock, NoteRef, Paragraph, Table, Text, plain_text
+from briefing.model import (
+    Heading,
+    Letter,
+    Link,
+    ListBlock,
+    NoteRef,
+    Paragraph,
+    Table,
+    Text,
+    inline_runs,
+    plain_text,
+)
 from briefing.writers import keep
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,23 +194,9 @@ def links(letter: Letter) -> list[Link]:
             elif hasattr(node, "children"):
                 inlines(node.children)
 
-    def block(node: object) -> None:
-        if isinstance(node, Paragraph | Heading):
-            inlines(node.inlines)
-        elif isinstance(node, ListBlock):
-            for item in node.items:
-                for child in item.blocks:
-                    block(child)
-        elif isinstance(node, Table):
-            for row in (node.header, *node.rows):
-                for cell in row:
-                    inlines(cell)
-
-    for node in letter.blocks:
-        block(node)
-    for note in letter.footnotes:
-        for node in note.blocks:
-            block(node)
+    for node in (*letter.blocks, *(b for note in letter.footnotes for b in note.blocks)):
+        for run in inline_runs(node):
+            inlines(run)
     return found
 
 

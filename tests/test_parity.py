@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from briefing.build import build, prepare
-from briefing.model import Heading, Letter, ListBlock, Paragraph, Ref, Table, plain_text
+from briefing.model import Heading, Letter, Paragraph, Ref, inline_runs, plain_text
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTERS = sorted(p.stem for p in (ROOT / "facts").glob("*.yaml") if not p.name.startswith("_"))
@@ -185,18 +185,8 @@ def model_references(letter: Letter) -> list[str]:
                 inlines(node.children)
 
     def block(node) -> None:
-        if isinstance(node, (Paragraph, Heading)):
-            inlines(node.inlines)
-        elif isinstance(node, ListBlock):
-            for item in node.items:
-                for child in item.blocks:
-                    block(child)
-        elif isinstance(node, Table):
-            for cell in (*node.header, *(c for row in node.rows for c in row)):
-                inlines(cell)
-        elif hasattr(node, "blocks"):
-            for child in node.blocks:
-                block(child)
+        for run in inline_runs(node):
+            inlines(run)
 
     for node in letter.blocks:
         block(node)
